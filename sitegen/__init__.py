@@ -1,0 +1,1 @@
+"""Stærke byer site generator: content/ in, a bilingual static site in output/."""

@@ -1,0 +1,190 @@
+"""Walk `content/`, split front matter keeping line numbers, and validate it against its schema."""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .errors import SiteError, SiteErrors, display_path, raise_if_any
+from .schemas import SCHEMAS, FrontMatter, errors_from_validation
+from .text import slugify
+from .yamlfile import YamlSyntaxError, parse_yaml
+
+MAX_FILE_BYTES = 2_000_000
+FENCE = "---"
+START_HINT = "start the file with a line '---', then the fields (title: ...), then another '---'"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One content file, read and validated."""
+
+    path: str  # relative to the project, forward slashes
+    kind: str  # stories, towns, pages
+    key: str  # the file name without language and .md, as a slug: the translation key
+    lang: str
+    meta: FrontMatter
+    body: str
+    body_line: int  # the line of the file where the body starts
+    field_lines: dict[str, int]  # top-level front-matter field -> its line
+
+
+@dataclass(frozen=True)
+class SplitFile:
+    """A file split into its front matter and body."""
+
+    front_matter: str
+    body: str
+    body_line: int
+
+
+@dataclass(frozen=True)
+class LoadedContent:
+    """The files that loaded, the errors of those that did not, and the identity of every file found."""
+
+    sources: list[Source]
+    errors: list[SiteError]
+    found: frozenset[tuple[str, str, str]]  # (kind, key, language) of every file, valid or not
+
+
+def load_sources(root: Path, languages: list[str]) -> LoadedContent:
+    """Read every content file, collecting all problems instead of stopping at the first."""
+    content_dir = root / "content"
+    errors: list[SiteError] = []
+    sources: list[Source] = []
+    found = set()
+    for path in _content_files(content_dir, root, errors):
+        shown = display_path(path, root)
+        try:
+            identity = _identify(path, shown, content_dir, languages)
+            found.add(identity)
+            sources.append(_load(path, shown, identity))
+        except SiteErrors as exc:
+            errors.extend(exc.errors)
+    errors.extend(_duplicate_keys(sources))
+    return LoadedContent(sorted(sources, key=lambda s: (s.kind, s.key, s.lang)), errors, frozenset(found))
+
+
+def _content_files(content_dir: Path, root: Path, errors: list[SiteError]) -> list[Path]:
+    """Markdown files under content/, refusing links that lead outside the project."""
+    if not content_dir.is_dir():
+        raise SiteErrors([SiteError("content", 0, "the content folder is missing", "create content/")])
+    project = root.resolve()
+    found = []
+    for folder, dirs, files in os.walk(content_dir):
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(folder) / name
+            if not name.endswith(".md"):
+                continue
+            if path.is_symlink() and not path.resolve().is_relative_to(project):
+                errors.append(
+                    SiteError(display_path(path, root), 0, "is a link to a file outside the project", "copy it in")
+                )
+                continue
+            if path.is_file():
+                found.append(path)
+    return found
+
+
+def _load(path: Path, shown: str, identity: tuple[str, str, str]) -> Source:
+    kind, key, lang = identity
+    split = split_front_matter(_read_text(path, shown), shown)
+    try:
+        parsed = parse_yaml(split.front_matter, first_line=2)
+    except YamlSyntaxError as exc:
+        raise SiteErrors([SiteError(shown, exc.line, exc.message, exc.hint)]) from None
+    errors = [
+        SiteError(shown, line, f"the field '{name}' is written twice", "keep one of them")
+        for name, line in parsed.duplicates
+    ]
+    data = parsed.value if parsed.value is not None else {}
+    if not isinstance(data, dict):
+        raise SiteErrors([SiteError(shown, 2, "the front matter must be fields like 'title: ...'", START_HINT)])
+    try:
+        meta = SCHEMAS[kind].model_validate(data)
+    except ValidationError as exc:
+        raise SiteErrors(errors + errors_from_validation(exc, shown, parsed)) from None
+    raise_if_any(errors)
+    field_lines = {str(loc[0]): line for loc, line in parsed.lines.items() if len(loc) == 1}
+    return Source(shown, kind, key, lang, meta, split.body, split.body_line, field_lines)
+
+
+def _identify(path: Path, shown: str, content_dir: Path, languages: list[str]) -> tuple[str, str, str]:
+    """Kind from the folder, key and language from the file name `<key>.<lang>.md`."""
+    parts = path.relative_to(content_dir).parts
+    kind = parts[0] if len(parts) > 1 else ""
+    if kind not in SCHEMAS:
+        folders = ", ".join(f"content/{k}/" for k in SCHEMAS)
+        raise SiteErrors([SiteError(shown, 0, "is not in a content folder", f"move it into one of {folders}")])
+    stem = unicodedata.normalize("NFC", path.name[: -len(".md")])
+    key, _, lang = stem.rpartition(".")
+    if not key or lang not in languages:
+        example = f"{slugify(stem) or 'name'}.{languages[0]}.md"
+        raise SiteErrors(
+            [
+                SiteError(
+                    shown,
+                    0,
+                    "the file name does not say its language",
+                    f"name it like {example} (languages: {', '.join(languages)})",
+                )
+            ]
+        )
+    if not slugify(key):
+        raise SiteErrors([SiteError(shown, 0, "the file name has no letters or digits", "rename it")])
+    return kind, slugify(key), lang
+
+
+def _read_text(path: Path, shown: str) -> str:
+    data = path.read_bytes()
+    if len(data) > MAX_FILE_BYTES:
+        raise SiteErrors(
+            [SiteError(shown, 0, f"the file is {len(data) // 1_000_000} MB; the limit is 2 MB", "split it up")]
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise SiteErrors(
+            [SiteError(shown, line, "the file is not UTF-8 text", "save it with the encoding UTF-8")]
+        ) from None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str, shown: str) -> SplitFile:
+    """Split `---`-fenced YAML from the body; line numbers count from the top of the file."""
+    if not text.strip():
+        raise SiteErrors([SiteError(shown, 1, "the file is empty", START_HINT)])
+    lines = text.split("\n")
+    if lines[0].rstrip() != FENCE:
+        raise SiteErrors([SiteError(shown, 1, "the file does not start with front matter", START_HINT)])
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in (FENCE, "..."):
+            return SplitFile("\n".join(lines[1:index]) + "\n", "\n".join(lines[index + 1 :]), index + 2)
+    raise SiteErrors([SiteError(shown, 1, "the front matter is never closed", "add a line '---' after the last field")])
+
+
+def _duplicate_keys(sources: list[Source]) -> list[SiteError]:
+    """Two files that become the same page (names differing in case, accents or folders)."""
+    first: dict[tuple[str, str, str], Source] = {}
+    errors = []
+    for source in sources:
+        identity = (source.kind, source.key, source.lang)
+        if identity in first:
+            other = first[identity].path
+            errors.append(
+                SiteError(
+                    source.path,
+                    0,
+                    f"is the same page as {other} (names differ only in case or accents)",
+                    "rename or delete one of them",
+                )
+            )
+        else:
+            first[identity] = source
+    return errors

@@ -1,0 +1,195 @@
+"""What a template sees: plain dictionaries built from the site model for one planned page."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .markdown import RenderedMarkdown
+from .model import Entry, Site
+from .plan import PlannedPage
+from .schemas import Page, Story, Town
+
+LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
+
+
+def page_context(site: Site, page: PlannedPage, body: RenderedMarkdown | None) -> dict[str, Any]:
+    """The variables of one page's template."""
+    config = site.config
+    language = config.languages[page.lang]
+    context: dict[str, Any] = {
+        "lang": page.lang,
+        "locale": language.locale,
+        "kind": page.kind,
+        "url": page.url,
+        "canonical": config.absolute(page.url),
+        "site": {
+            "title": language.title,
+            "description": language.description,
+            "home": site.home_url(page.lang),
+            "base_path": config.base_path,
+            "feed": site.home_url(page.lang) + "feed.xml",
+            "organization": config.organization.model_dump(),
+            "accessibility_statement_url": config.accessibility_statement_url,
+        },
+        "nav": _navigation(site, page),
+        "alternates": _alternates(site, page),
+        "switch": _language_switch(site, page),
+        "items": [story_card(site, site.entries[i]) for i in page.items],
+        "pagination": _pagination(page),
+        "entry": None,
+        "term": None,
+    }
+    if page.entry:
+        context["entry"] = entry_view(site, site.entries[page.entry], body)
+    if page.term:
+        taxonomy = "topics" if page.kind == "topic" else "audiences"
+        context["term"] = {"key": page.term, "label": config.term_label(taxonomy, page.term, page.lang)}
+    if page.kind == "towns":
+        context["towns"] = [town_card(site, e) for e in site.all("towns", page.lang)]
+    if page.kind == "topics":
+        context["topics"] = [
+            {
+                "label": config.term_label("topics", key, page.lang),
+                "url": site.term_url("topics", key, page.lang),
+                "count": len(entries),
+            }
+            for key, entries in site.stories_by_term("topics", page.lang).items()
+        ]
+    if page.kind == "home":
+        context["towns"] = [town_card(site, e) for e in site.all("towns", page.lang)]
+        context["stories_url"] = site.section_url("stories", page.lang)
+    return context
+
+
+def _navigation(site: Site, page: PlannedPage) -> list[dict[str, Any]]:
+    lang = page.lang
+    items = [
+        ("nav_stories", site.section_url("stories", lang)),
+        ("nav_towns", site.section_url("towns", lang)),
+        ("nav_topics", site.section_url("topics", lang)),
+    ]
+    links: list[tuple[str | None, str | None, str]] = [(key, None, url) for key, url in items]
+    links += [(None, e.title, e.url) for e in site.menu(lang)]
+    return [{"key": key, "title": title, "url": url, "current": page.url.startswith(url)} for key, title, url in links]
+
+
+def _alternates(site: Site, page: PlannedPage) -> list[dict[str, str]]:
+    """hreflang links: every language version, and x-default for the default language's."""
+    config = site.config
+    links = [{"hreflang": lang, "href": config.absolute(url)} for lang, url in page.alternates]
+    default = dict(page.alternates).get(config.default_language)
+    if default and len(page.alternates) > 1:
+        links.append({"hreflang": "x-default", "href": config.absolute(default)})
+    return links
+
+
+def _language_switch(site: Site, page: PlannedPage) -> list[dict[str, Any]]:
+    """A link per other language: to this page's translation, or else to that language's home."""
+    versions = dict(page.alternates)
+    return [
+        {
+            "lang": lang,
+            "name": LANGUAGE_NAMES.get(lang, lang),
+            "url": versions.get(lang, site.home_url(lang)),
+            "translated": lang in versions,
+        }
+        for lang in site.config.language_order()
+        if lang != page.lang
+    ]
+
+
+def _pagination(page: PlannedPage) -> dict[str, Any] | None:
+    pagination = page.pagination
+    if pagination is None or pagination.total < 2:
+        return None
+    number = pagination.number
+    return {
+        "number": number,
+        "total": pagination.total,
+        "previous": pagination.urls[number - 2] if number > 1 else None,
+        "next": pagination.urls[number] if number < pagination.total else None,
+        "pages": [{"number": n + 1, "url": u, "current": n + 1 == number} for n, u in enumerate(pagination.urls)],
+    }
+
+
+def _terms(site: Site, taxonomy: str, keys: Sequence[str], lang: str) -> list[dict[str, str]]:
+    return [
+        {"key": k, "label": site.config.term_label(taxonomy, k, lang), "url": site.term_url(taxonomy, k, lang)}
+        for k in keys
+    ]
+
+
+def story_card(site: Site, entry: Entry) -> dict[str, Any]:
+    """What a list shows of a story."""
+    story = entry.story
+    town = site.get("towns", story.town, entry.lang) or _any_language(site, "towns", story.town)
+    return {
+        "title": story.title,
+        "url": entry.url,
+        "summary": story.summary,
+        "date": story.date,
+        "town": {"name": town.title, "url": town.url} if town else None,
+        "example": story.example,
+        "draft": story.draft,
+    }
+
+
+def town_card(site: Site, entry: Entry) -> dict[str, Any]:
+    town = entry.town
+    return {
+        "name": town.name,
+        "url": entry.url,
+        "summary": town.summary,
+        "population": town.population,
+        "population_year": town.population_year,
+        "stories": len(site.stories_of_town(entry.key, entry.lang)),
+    }
+
+
+def entry_view(site: Site, entry: Entry, body: RenderedMarkdown | None) -> dict[str, Any]:
+    """Everything a story, town or page template shows of its content file."""
+    meta = entry.source.meta
+    view: dict[str, Any] = {
+        "kind": entry.kind,
+        "key": entry.key,
+        "title": entry.title,
+        "summary": meta.summary,
+        "body": body.html if body else "",
+        "headings": [{"level": h.level, "text": h.text, "id": h.id} for h in body.headings] if body else [],
+        "example": meta.example,
+        "draft": meta.draft,
+        "source": entry.source.path,
+        "feed": None,
+    }
+    if isinstance(meta, Story):
+        town = site.get("towns", meta.town, entry.lang) or _any_language(site, "towns", meta.town)
+        view |= {
+            "date": meta.date,
+            "author": meta.author,
+            "town": {"name": town.title, "url": town.url} if town else None,
+            "topics": _terms(site, "topics", meta.topics, entry.lang),
+            "audience": _terms(site, "audiences", meta.audience, entry.lang),
+        }
+    elif isinstance(meta, Town):
+        view |= {
+            "population": meta.population,
+            "population_year": meta.population_year,
+            "population_source": meta.population_source,
+            "schools": meta.schools,
+            "daycare": meta.daycare,
+            "distances": meta.distances.model_dump(exclude_none=True) if meta.distances else {},
+            "transport": list(meta.transport),
+            "feed": entry.url + "feed.xml",
+        }
+    elif isinstance(meta, Page):
+        view["menu"] = meta.menu
+    return view
+
+
+def _any_language(site: Site, kind: str, key: str) -> Entry | None:
+    for lang in site.config.language_order():
+        found = site.get(kind, key, lang)
+        if found:
+            return found
+    return None

@@ -1,0 +1,208 @@
+"""Markdown to safe HTML: cmark-gfm, then nh3's allow-list, then one selectolax pass.
+
+The pass gives headings ids, turns links to other `.md` files into page URLs, hands
+images to the image step and expands short codes. It returns the HTML together with
+the headings, links and images it found, each with its line in the source file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import cmarkgfm
+import nh3
+from cmarkgfm.cmark import Options
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from .errors import FixableError, SiteError
+from .shortcodes import expand, parse_shortcode
+from .text import slugify
+
+_OPTIONS = Options.CMARK_OPT_SOURCEPOS | Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_VALIDATE_UTF8
+_EXTENSIONS = ["table", "strikethrough", "autolink"]
+_TAGS = set(nh3.ALLOWED_TAGS) | {"figure", "figcaption", "del", "s", "mark", "details", "summary"}
+_ATTRIBUTES = {
+    **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
+    "*": {"data-sourcepos", "lang", "title"},
+    "a": {"href", "title", "hreflang"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "th": {"align", "colspan", "rowspan"},
+    "td": {"align", "colspan", "rowspan"},
+    "ol": {"start"},
+}
+_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+_RESERVED_IDS = frozenset({"main", "content", "indhold", "menu", "top", "search"})
+
+
+LinkResolver = Callable[[str], str]  # relative .md link (with #fragment) -> page URL; raises FixableError
+ImageResolver = Callable[[str], str]  # source-relative image path -> URL; raises FixableError
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    id: str
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A link or image in the body: where it points, and its line in the file."""
+
+    url: str
+    line: int
+
+
+@dataclass(frozen=True)
+class RenderedMarkdown:
+    html: str
+    headings: tuple[Heading, ...] = ()
+    links: tuple[Reference, ...] = ()
+    images: tuple[Reference, ...] = ()
+    errors: tuple[SiteError, ...] = ()
+    warnings: tuple[SiteError, ...] = ()
+
+
+@dataclass
+class _Pass:
+    """State of one pass over one document."""
+
+    path: str
+    first_line: int
+    resolve_link: LinkResolver
+    resolve_image: ImageResolver
+    used_ids: set[str] = field(default_factory=lambda: set(_RESERVED_IDS))
+    headings: list[Heading] = field(default_factory=list)
+    links: list[Reference] = field(default_factory=list)
+    images: list[Reference] = field(default_factory=list)
+    errors: list[SiteError] = field(default_factory=list)
+    warnings: list[SiteError] = field(default_factory=list)
+
+    def line(self, node: LexborNode) -> int:
+        current: LexborNode | None = node
+        while current is not None:
+            position = current.attributes.get("data-sourcepos") if current.tag != "-text" else None
+            if position:
+                return self.first_line + int(position.split(":", 1)[0]) - 1
+            current = current.parent
+        return self.first_line
+
+    def error(self, node: LexborNode, message: str, hint: str = "") -> None:
+        self.errors.append(SiteError(self.path, self.line(node), message, hint))
+
+
+def render_markdown(
+    text: str,
+    *,
+    path: str,
+    first_line: int,
+    resolve_link: LinkResolver,
+    resolve_image: ImageResolver,
+) -> RenderedMarkdown:
+    """Render one body; `first_line` is the line of the file where the body starts."""
+    raw = cmarkgfm.markdown_to_html_with_extensions(text, options=_OPTIONS, extensions=_EXTENSIONS)
+    clean = nh3.clean(raw, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES, link_rel=None)
+    tree = LexborHTMLParser(clean)
+    body = tree.body
+    if body is None:
+        return RenderedMarkdown("")
+    state = _Pass(path, first_line, resolve_link, resolve_image)
+    for node in body.css("p"):
+        _shortcode(node, state)
+    for node in body.css("h1, h2, h3, h4, h5, h6"):
+        _heading(node, state)
+    for node in body.css("a[href]"):
+        _link(node, state)
+    for node in body.css("img"):
+        _image(node, state)
+    for node in body.css("[data-sourcepos]"):
+        del node.attrs["data-sourcepos"]
+    return RenderedMarkdown(
+        body.inner_html or "",
+        tuple(state.headings),
+        tuple(state.links),
+        tuple(state.images),
+        tuple(state.errors),
+        tuple(state.warnings),
+    )
+
+
+def _shortcode(node: LexborNode, state: _Pass) -> None:
+    text = node.text()
+    if "{{<" not in text:
+        return
+    try:
+        call = parse_shortcode(text)
+        if call is None:
+            return
+        html = expand(call, state.resolve_image)
+    except FixableError as exc:
+        state.error(node, exc.message, exc.hint)
+        return
+    fragment = LexborHTMLParser(f"<body>{html}</body>").body
+    if fragment is not None and fragment.child is not None:
+        line = state.line(node)
+        for image in fragment.css("img"):
+            state.images.append(Reference(image.attributes.get("src") or "", line))
+            image.attrs["data-done"] = "1"
+        node.replace_with(fragment.child)
+
+
+def _heading(node: LexborNode, state: _Pass) -> None:
+    level = int((node.tag or "h2")[1])
+    text = node.text(deep=True).strip()
+    if level == 1:
+        state.warnings.append(
+            SiteError(
+                state.path,
+                state.line(node),
+                "the body has a level-1 heading (# ...)",
+                "the title is the page's main heading; use ## for headings in the text",
+            )
+        )
+    base = slugify(text) or "afsnit"
+    anchor, number = base, 1
+    while anchor in state.used_ids:
+        number += 1
+        anchor = f"{base}-{number}"
+    state.used_ids.add(anchor)
+    node.attrs["id"] = anchor
+    state.headings.append(Heading(level, text, anchor))
+
+
+def _is_relative(url: str) -> bool:
+    return bool(url) and ":" not in url.split("/", 1)[0] and not url.startswith(("/", "#", "?"))
+
+
+def _link(node: LexborNode, state: _Pass) -> None:
+    href = node.attributes.get("href") or ""
+    target = href.split("#", 1)[0].split("?", 1)[0]
+    if _is_relative(href) and target.endswith(".md"):
+        try:
+            href = state.resolve_link(href)
+        except FixableError as exc:
+            state.error(node, exc.message, exc.hint)
+            return
+        node.attrs["href"] = href
+    state.links.append(Reference(href, state.line(node)))
+
+
+def _image(node: LexborNode, state: _Pass) -> None:
+    if node.attributes.get("data-done"):
+        del node.attrs["data-done"]
+        return
+    src = node.attributes.get("src") or ""
+    if not (node.attributes.get("alt") or "").strip():
+        state.error(
+            node, f"the image '{src}' has no alt text", "describe what it shows: ![Børn leger på torvet](billede.jpg)"
+        )
+    if _is_relative(src):
+        try:
+            src = state.resolve_image(src)
+        except FixableError as exc:
+            state.error(node, exc.message, exc.hint)
+            return
+        node.attrs["src"] = src
+    node.attrs["loading"] = "lazy"
+    state.images.append(Reference(src, state.line(node)))

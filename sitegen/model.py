@@ -1,0 +1,213 @@
+"""The site model: every visible page keyed by (kind, key, language), its URL and its translations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .config import Config
+from .content import LoadedContent, Source
+from .errors import SiteError, did_you_mean, raise_if_any
+from .schemas import Page, Story, Town
+from .text import slugify
+
+EntryId = tuple[str, str, str]  # kind, key, language
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One content file as a page of the site."""
+
+    source: Source
+    url: str  # site-relative, with the base path, ending in '/'
+
+    @property
+    def id(self) -> EntryId:
+        return (self.source.kind, self.source.key, self.source.lang)
+
+    @property
+    def kind(self) -> str:
+        return self.source.kind
+
+    @property
+    def key(self) -> str:
+        return self.source.key
+
+    @property
+    def lang(self) -> str:
+        return self.source.lang
+
+    @property
+    def title(self) -> str:
+        meta = self.source.meta
+        return meta.name if isinstance(meta, Town) else meta.title
+
+    @property
+    def story(self) -> Story:
+        assert isinstance(self.source.meta, Story)
+        return self.source.meta
+
+    @property
+    def town(self) -> Town:
+        assert isinstance(self.source.meta, Town)
+        return self.source.meta
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the later stages need to know about the content, read-only."""
+
+    config: Config
+    build_date: dt.date
+    entries: dict[EntryId, Entry]
+    warnings: tuple[SiteError, ...] = field(default=())
+
+    def get(self, kind: str, key: str, lang: str) -> Entry | None:
+        return self.entries.get((kind, key, lang))
+
+    def translations(self, entry: Entry) -> list[Entry]:
+        """The same content in the other languages, in the configured order."""
+        found = (self.get(entry.kind, entry.key, lang) for lang in self.config.language_order())
+        return [other for other in found if other is not None and other.lang != entry.lang]
+
+    @cached_property
+    def _by_kind(self) -> dict[tuple[str, str], list[Entry]]:
+        groups: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+        for entry in self.entries.values():
+            groups[(entry.kind, entry.lang)].append(entry)
+        groups_sorted = {}
+        for (kind, lang), items in groups.items():
+            if kind == "stories":
+                items.sort(key=lambda e: (e.story.date, e.key), reverse=True)
+            elif kind == "towns":
+                items.sort(key=lambda e: (-e.town.population, e.key))
+            else:
+                items.sort(key=lambda e: e.key)
+            groups_sorted[(kind, lang)] = items
+        return groups_sorted
+
+    def all(self, kind: str, lang: str) -> list[Entry]:
+        """Stories newest first, towns largest first, pages by key."""
+        return self._by_kind.get((kind, lang), [])
+
+    def stories_of_town(self, town_key: str, lang: str) -> list[Entry]:
+        return [e for e in self.all("stories", lang) if e.story.town == town_key]
+
+    def stories_by_term(self, taxonomy: str, lang: str) -> dict[str, list[Entry]]:
+        """Topic or audience key -> its stories (newest first), keys sorted."""
+        groups: dict[str, list[Entry]] = defaultdict(list)
+        for entry in self.all("stories", lang):
+            terms = entry.story.topics if taxonomy == "topics" else entry.story.audience
+            for term in terms:
+                groups[term].append(entry)
+        return dict(sorted(groups.items()))
+
+    def menu(self, lang: str) -> list[Entry]:
+        """Pages that asked for a place in the main menu, in order."""
+        pages = [e for e in self.all("pages", lang) if isinstance(e.source.meta, Page) and e.source.meta.menu]
+        return sorted(pages, key=lambda e: (getattr(e.source.meta, "menu", 0), e.key))
+
+    def home_url(self, lang: str) -> str:
+        return language_root(self.config, lang)
+
+    def term_url(self, taxonomy: str, key: str, lang: str) -> str:
+        sections = self.config.languages[lang].sections
+        section = sections.topics if taxonomy == "topics" else sections.audiences
+        label = self.config.term_label(taxonomy, key, lang)
+        return f"{language_root(self.config, lang)}{section}/{slugify(label) or key}/"
+
+    def section_url(self, section: str, lang: str) -> str:
+        word = getattr(self.config.languages[lang].sections, section)
+        return f"{language_root(self.config, lang)}{word}/"
+
+
+def language_root(config: Config, lang: str) -> str:
+    """'/' for the default language, '/en/' for English (under the base path)."""
+    prefix = "" if lang == config.default_language else f"{lang}/"
+    return f"{config.base_path}{prefix}"
+
+
+def entry_url(config: Config, source: Source) -> str:
+    """The page URL of a content file: Danish words in Danish URLs, English in English ones."""
+    slug = source.meta.slug or source.key
+    root = language_root(config, source.lang)
+    if source.kind == "pages":
+        return f"{root}{slug}/"
+    section = getattr(config.languages[source.lang].sections, source.kind)
+    return f"{root}{section}/{slug}/"
+
+
+def is_visible(meta: Story | Town | Page, today: dt.date, drafts: bool) -> bool:
+    """Drafts, stories not yet published and expired stories stay off the site unless --drafts."""
+    if drafts:
+        return True
+    if meta.draft:
+        return False
+    if isinstance(meta, Story):
+        if meta.publish_date and meta.publish_date > today:
+            return False
+        if meta.expiry_date and meta.expiry_date <= today:
+            return False
+    return True
+
+
+def assemble_site(config: Config, content: LoadedContent, build_date: dt.date, drafts: bool) -> Site:
+    """Check the cross-file rules and return the model of the visible pages.
+
+    Raises every error found while loading and here together. Towns whose files failed to
+    load still count as towns, so one broken town file does not make every story an error.
+    """
+    errors: list[SiteError] = list(content.errors)
+    warnings: list[SiteError] = []
+    sources = content.sources
+    town_keys = {key for kind, key, _lang in content.found if kind == "towns"}
+    town_langs = {(key, lang) for kind, key, lang in content.found if kind == "towns"}
+    for source in sources:
+        if isinstance(source.meta, Story):
+            errors.extend(_check_story(config, source, source.meta, town_keys, town_langs, warnings))
+    raise_if_any(errors)
+    entries = {
+        (s.kind, s.key, s.lang): Entry(s, entry_url(config, s))
+        for s in sources
+        if is_visible(s.meta, build_date, drafts)
+    }
+    return Site(config, build_date, entries, tuple(sorted(warnings)))
+
+
+def _check_story(
+    config: Config,
+    source: Source,
+    story: Story,
+    town_keys: set[str],
+    town_langs: set[tuple[str, str]],
+    warnings: list[SiteError],
+) -> list[SiteError]:
+    line = _field_line(source, "town")
+    if story.town not in town_keys:
+        hint = did_you_mean(story.town, town_keys) or f"towns: {', '.join(sorted(town_keys))}"
+        return [SiteError(source.path, line, f"town '{story.town}' is not a town", hint)]
+    if (story.town, source.lang) not in town_langs:
+        warnings.append(
+            SiteError(
+                source.path,
+                line,
+                f"town '{story.town}' has no {source.lang} profile",
+                f"add content/towns/{story.town}.{source.lang}.md",
+            )
+        )
+    if config.topics:
+        for topic in story.topics:
+            if topic not in config.topics:
+                hint = did_you_mean(topic, config.topics) or "add it under topics: in config.yaml"
+                warnings.append(
+                    SiteError(
+                        source.path, _field_line(source, "topics"), f"topic '{topic}' is not in config.yaml", hint
+                    )
+                )
+    return []
+
+
+def _field_line(source: Source, name: str) -> int:
+    return source.field_lines.get(name, 1)

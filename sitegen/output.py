@@ -1,0 +1,89 @@
+"""Writing `output/`: atomically, only files whose bytes changed, and pruning what is no longer produced."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import SiteError, SiteErrors
+
+Content = bytes | Path  # bytes to write, or a file to copy
+
+
+@dataclass
+class WriteReport:
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    deleted: list[str] = field(default_factory=list)
+
+
+def safe_relative(path: str) -> str:
+    """Refuse any output path that could land outside output/."""
+    normal = posixpath.normpath(path)
+    if normal != path or normal.startswith(("../", "/")) or normal in ("..", ".") or "\\" in path or "\0" in path:
+        raise SiteErrors([SiteError(path, 0, "would be written outside output/", "use a plain slug")])
+    return normal
+
+
+def write_output(out_dir: Path, files: dict[str, Content]) -> WriteReport:
+    """Make `out_dir` hold exactly `files`: write what changed, delete what is gone."""
+    for path in files:
+        safe_relative(path)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report = WriteReport()
+    for path in sorted(files):
+        if _write_if_changed(out_dir / path, files[path]):
+            report.written.append(path)
+        else:
+            report.unchanged += 1
+    report.deleted = _prune(out_dir, set(files))
+    return report
+
+
+def _write_if_changed(target: Path, content: Content) -> bool:
+    data = content.read_bytes() if isinstance(content, Path) else content
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    except NotADirectoryError:
+        pass
+    if target.parent.is_file():  # an old file stands where a folder must go now
+        target.parent.unlink()
+    if target.is_dir():  # an old folder stands where a file must go now
+        shutil.rmtree(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def _prune(out_dir: Path, keep: set[str]) -> list[str]:
+    """Delete files that are not produced any more, then empty folders."""
+    deleted = []
+    for folder, dirs, names in os.walk(out_dir, topdown=False):
+        for name in names:
+            path = Path(folder) / name
+            relative = path.relative_to(out_dir).as_posix()
+            if relative not in keep:
+                path.unlink()
+                deleted.append(relative)
+        for name in dirs:
+            sub = Path(folder) / name
+            if sub.is_symlink():
+                sub.unlink()
+            elif not any(sub.iterdir()):
+                sub.rmdir()
+    return sorted(deleted)

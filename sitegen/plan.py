@@ -1,0 +1,157 @@
+"""Which HTML pages the site has: one plan entry per output file, with its URL and translations."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, replace
+
+from .errors import SiteError, raise_if_any
+from .model import EntryId, Site
+
+TEMPLATES = {"stories": "story.html", "towns": "town.html", "pages": "page.html"}
+
+
+@dataclass(frozen=True)
+class Pagination:
+    number: int  # 1-based
+    total: int
+    urls: tuple[str, ...]  # URL of every page, in order
+
+
+@dataclass(frozen=True)
+class PlannedPage:
+    """One HTML file to render: what it shows and where it goes."""
+
+    kind: str  # story, town, page, home, archive, topics, topic, audience, towns, notfound
+    lang: str
+    url: str  # site-relative, with the base path
+    template: str
+    entry: EntryId | None = None
+    items: tuple[EntryId, ...] = ()  # the stories a list shows
+    term: str = ""  # the topic or audience key of a term page
+    pagination: Pagination | None = None
+    alternates: tuple[tuple[str, str], ...] = ()  # (language, url) of this page in every language
+    output: str = ""  # the file in output/, set by plan_site
+
+
+def output_path(url: str, base_path: str) -> str:
+    """The file in output/ for a URL: its path below the base path, index.html for folders."""
+    relative = url[len(base_path) :]
+    return relative + "index.html" if relative == "" or relative.endswith("/") else relative
+
+
+def plan_site(site: Site) -> list[PlannedPage]:
+    """Every HTML page of the site, in a stable order; URL collisions are errors."""
+    planned: list[PlannedPage] = []
+    for lang in site.config.language_order():
+        planned.extend(_plan_language(site, lang))
+    planned = _with_alternates(planned, site.config.base_path)
+    raise_if_any(_collisions(site, planned))
+    return planned
+
+
+def _plan_language(site: Site, lang: str) -> list[PlannedPage]:
+    stories = site.all("stories", lang)
+    home_items = tuple(e.id for e in stories[: site.config.home_stories])
+    pages = [PlannedPage("home", lang, site.home_url(lang), "home.html", items=home_items)]
+    for kind in ("stories", "towns", "pages"):
+        for entry in site.all(kind, lang):
+            items = tuple(e.id for e in site.stories_of_town(entry.key, lang)) if kind == "towns" else ()
+            pages.append(
+                PlannedPage(
+                    kind[:-1] if kind != "stories" else "story",
+                    lang,
+                    entry.url,
+                    TEMPLATES[kind],
+                    entry=entry.id,
+                    items=items,
+                )
+            )
+    pages.append(PlannedPage("towns", lang, site.section_url("towns", lang), "towns.html"))
+    pages.extend(_archive(site, lang, [e.id for e in stories]))
+    for taxonomy in ("topics", "audiences"):
+        by_term = site.stories_by_term(taxonomy, lang)
+        if taxonomy == "topics":
+            pages.append(PlannedPage("topics", lang, site.section_url("topics", lang), "topics.html"))
+        for term, entries in by_term.items():
+            pages.append(
+                PlannedPage(
+                    taxonomy[:-1] if taxonomy == "topics" else "audience",
+                    lang,
+                    site.term_url(taxonomy, term, lang),
+                    "term.html",
+                    items=tuple(e.id for e in entries),
+                    term=term,
+                )
+            )
+    pages.append(PlannedPage("notfound", lang, site.home_url(lang) + "404.html", "404.html"))
+    return pages
+
+
+def _archive(site: Site, lang: str, stories: list[EntryId]) -> list[PlannedPage]:
+    """The stories archive, split into numbered pages."""
+    size = site.config.stories_per_page
+    chunks = [stories[i : i + size] for i in range(0, len(stories), size)] or [[]]
+    first = site.section_url("stories", lang)
+    word = site.config.languages[lang].sections.page
+    urls = tuple(first if n == 1 else f"{first}{word}/{n}/" for n in range(1, len(chunks) + 1))
+    return [
+        PlannedPage(
+            "archive",
+            lang,
+            urls[n],
+            "archive.html",
+            items=tuple(chunk),
+            pagination=Pagination(n + 1, len(chunks), urls),
+        )
+        for n, chunk in enumerate(chunks)
+    ]
+
+
+def _identity(page: PlannedPage) -> tuple[str, ...]:
+    """What makes pages in different languages the same page."""
+    if page.entry:
+        return ("entry", page.entry[0], page.entry[1])
+    if page.pagination:
+        return ("archive", str(page.pagination.number))
+    return (page.kind, page.term)
+
+
+def _with_alternates(planned: list[PlannedPage], base: str) -> list[PlannedPage]:
+    by_identity: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+    for page in planned:
+        by_identity.setdefault(_identity(page), []).append((page.lang, page.url))
+    return [
+        replace(page, alternates=tuple(by_identity[_identity(page)]), output=output_path(page.url, base))
+        for page in planned
+    ]
+
+
+def _collisions(site: Site, planned: list[PlannedPage]) -> list[SiteError]:
+    """Two pages with one URL, also when they differ only in case or Unicode normalisation."""
+    seen: dict[str, PlannedPage] = {}
+    errors = []
+    for page in planned:
+        folded = unicodedata.normalize("NFC", page.url).casefold()
+        other = seen.get(folded)
+        if other is None:
+            seen[folded] = page
+            continue
+        if other.entry and not page.entry:  # name the editor's file first
+            page, other = other, page
+        errors.append(
+            SiteError(
+                _describe(site, page),
+                0,
+                f"has the same address {page.url} as {_describe(site, other)}",
+                "give one of them another slug: in its front matter",
+            )
+        )
+    return errors
+
+
+def _describe(site: Site, page: PlannedPage) -> str:
+    if page.entry:
+        entry = site.entries[page.entry]
+        return entry.source.path
+    return f"the {page.kind} page"

@@ -1,0 +1,119 @@
+"""`new story|town|page KEY`: content files with valid front matter and a comment on every field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .errors import SiteError, SiteErrors, did_you_mean
+from .text import slugify
+
+FOLDERS = {"story": "stories", "town": "towns", "page": "pages"}
+
+STORY = """---
+# A draft is not published. Delete the line 'draft: true' when the story is ready.
+draft: true
+# The headline, as readers will see it.
+title: "{title}"
+# The date of the story (year-month-day).
+date: {today}
+# The town the story is about: one of {towns}.
+town: {town}
+# One or two sentences for lists, feeds and search results.
+summary: "{summary}"
+# Topics, e.g. [children-capital, business, nature, culture, housing, jobs, schools].
+topics: []
+# Who the story is for: any of [families, workers, business].
+audience: []
+# Who wrote it (optional).
+# author: "Navn Efternavn"
+# A photo next to this file, and what it shows (optional; the description is required with a photo).
+# image: images/foto.jpg
+# image_alt: "Børn leger på torvet i {town_name}"
+{slug}---
+
+{body}
+"""
+
+TOWN = """---
+# The town's name as readers see it.
+name: "{title}"
+# One or two sentences about the town.
+summary: "{summary}"
+# Inhabitants, the year of the number and where it comes from.
+population: 0
+population_year: {year}
+population_source: "Danmarks Statistik"
+# Optional: number of schools and daycare institutions.
+# schools: 1
+# daycare: 2
+# Optional: train and bus links, one per line.
+# transport:
+#   - "Bus til Billund"
+{slug}---
+
+{body}
+"""
+
+PAGE = """---
+# A draft is not published. Delete the line 'draft: true' when the page is ready.
+draft: true
+# The page title.
+title: "{title}"
+# One or two sentences about the page.
+summary: "{summary}"
+# Position in the main menu (1 = first); delete the line to keep the page out of the menu.
+# menu: 5
+{slug}---
+
+{body}
+"""
+
+TEMPLATES = {"story": STORY, "town": TOWN, "page": PAGE}
+PLACEHOLDERS = {
+    "da": {"summary": "Skriv et kort resumé her.", "body": "Skriv teksten her. Brug ## til mellemrubrikker."},
+    "en": {"summary": "Write a short summary here.", "body": "Write the text here. Use ## for subheadings."},
+}
+
+
+def create(root: Path, kind: str, key: str, town: str | None, languages: list[str]) -> list[Path]:
+    """Write one file per language; refuses to overwrite and checks the town exists."""
+    slug = slugify(key)
+    if not slug:
+        raise SiteErrors([SiteError(key, 0, "the key has no letters or digits", "use a name like nyt-havnebad")])
+    folder = root / "content" / FOLDERS[kind]
+    towns = sorted({p.name.split(".")[0] for p in (root / "content" / "towns").glob("*.md")})
+    if kind == "story":
+        town = _check_town(town, towns)
+    targets = [folder / f"{slug}.{lang}.md" for lang in languages]
+    existing = [p for p in targets if p.exists()]
+    if existing:
+        raise SiteErrors(
+            [SiteError(p.relative_to(root).as_posix(), 0, "exists already", "pick another name") for p in existing]
+        )
+    unknown = [lang for lang in languages if lang not in PLACEHOLDERS]
+    if unknown:
+        raise SiteErrors([SiteError(",".join(languages), 0, f"unknown language '{unknown[0]}'", "use da,en")])
+    folder.mkdir(parents=True, exist_ok=True)
+    for lang, target in zip(languages, targets, strict=True):
+        text = TEMPLATES[kind].format(
+            title=key.replace("-", " ").capitalize() if key == slug else key,
+            today=dt.date.today().isoformat(),
+            year=dt.date.today().year - 1,
+            towns=", ".join(towns) or "(none yet)",
+            town=town or "",
+            town_name=(town or "").capitalize(),
+            slug="" if lang == languages[0] else f"# The English address, e.g. slug: {slug}\n",
+            **PLACEHOLDERS[lang],
+        )
+        target.write_text(text, encoding="utf-8")
+    return targets
+
+
+def _check_town(town: str | None, towns: list[str]) -> str:
+    if not town:
+        raise SiteErrors([SiteError("--town", 0, "a story needs a town", f"add --town, one of {', '.join(towns)}")])
+    if town not in towns:
+        hint = did_you_mean(town, towns) or f"one of {', '.join(towns)}"
+        raise SiteErrors([SiteError("--town", 0, f"'{town}' is not a town", hint)])
+    return town

@@ -6,8 +6,9 @@ import datetime as dt
 import os
 import posixpath
 import time
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
@@ -87,7 +88,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     shared = _BuildState(root, site, theme, env, content.found)
     with shared_state(shared):
         results = parallel_map(_render_one, planned, options.jobs)
-    errors = [e for r in results for e in r.errors]
+    errors = _collapse_repeats([e for r in results for e in r.errors])
     warnings = sorted({*site.warnings, *(w for r in results for w in r.warnings)})
     if options.strict:
         errors += warnings
@@ -104,6 +105,22 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     return BuildReport(
         len(planned), len(files), report.written, report.deleted, warnings, time.perf_counter() - started
     )
+
+
+def _collapse_repeats(errors: list[SiteError]) -> list[SiteError]:
+    """One line for a theme error that breaks many pages, naming the first page and the count."""
+    ordered = sorted(errors)
+    repeats = Counter(e.message for e in ordered if e.message.startswith("the template"))
+    result, reported = [], set()
+    for error in ordered:
+        count = repeats.get(error.message, 1)
+        if count > 1:
+            if error.message in reported:
+                continue
+            reported.add(error.message)
+            error = replace(error, message=f"{error.message} (and {count - 1} more page{'s' if count > 2 else ''})")
+        result.append(error)
+    return result
 
 
 def build_date() -> dt.date:

@@ -143,7 +143,7 @@ def _known_fields(title: str) -> list[str]:
 
 def _one_error(error: ErrorDetails, path: str, parsed: ParsedYaml, known: list[str]) -> SiteError:
     location = tuple(error["loc"])
-    field = ".".join(str(part) for part in location) or "front matter"
+    field = _field_name(location)
     kind = error["type"]
     value = error.get("input")
     line = parsed.line_of(location)
@@ -170,6 +170,13 @@ def _one_error(error: ErrorDetails, path: str, parsed: ParsedYaml, known: list[s
         message = str(error.get("ctx", {}).get("error", error["msg"]))
         return SiteError(path, line, f"{field}: {message}", "")
     return SiteError(path, line, f"{field}: {error['msg'].lower()}", "")
+
+
+def _field_name(location: tuple[str | int, ...]) -> str:
+    """('audience', 0) -> 'audience (item 1)'; ('distances', 'vejle') -> 'distances.vejle'."""
+    name = ".".join(str(part) for part in location if isinstance(part, str)) or "front matter"
+    items = [part for part in location if isinstance(part, int)]
+    return f"{name} (item {items[-1] + 1})" if items else name
 
 
 def _show(value: Any) -> str:

@@ -68,6 +68,11 @@ def parse_yaml(text: str, first_line: int = 1) -> ParsedYaml:
         if "end of stream" in (exc.problem or "") and exc.context_mark:
             mark = exc.context_mark  # where the unclosed quote or bracket opened
         line = first_line + (mark.line if mark else 0)
+        unclosed = _unclosed_quote(text, line - first_line)
+        if unclosed is not None:
+            raise YamlSyntaxError(
+                first_line + unclosed, "a quote is opened but never closed", "close the quote at the end of the value"
+            ) from None
         raise YamlSyntaxError(line, _describe(exc), _hint(exc)) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(first_line, f"the YAML cannot be read ({exc})", "check the quotes") from None
@@ -94,6 +99,16 @@ def _index(node: yaml.Node, location: Location, parsed: ParsedYaml, first_line: 
         for position, item in enumerate(node.value):
             parsed.lines[(*location, position)] = first_line + item.start_mark.line
             _index(item, (*location, position), parsed, first_line)
+
+
+def _unclosed_quote(text: str, up_to: int) -> int | None:
+    """The first line (0-based, at most `up_to`) whose value opens a double quote it does not close."""
+    for number, line in enumerate(text.split("\n")[: up_to + 1]):
+        _, colon, value = line.partition(": ")
+        value = value.strip() if colon else line.strip().removeprefix("- ").strip()
+        if value.startswith('"') and (len(value) == 1 or not value.replace('\\"', "").endswith('"')):
+            return number
+    return None
 
 
 def _describe(exc: yaml.MarkedYAMLError) -> str:

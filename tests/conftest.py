@@ -85,8 +85,13 @@ class Site:
 @pytest.fixture
 def site(tmp_path: Path) -> Site:
     """A minimal bilingual site: two towns, two stories, one page."""
-    shutil.copytree(PROJECT / "themes" / "default", tmp_path / "themes" / "default")
-    project = Site(tmp_path)
+    return minimal_site(tmp_path)
+
+
+def minimal_site(root: Path) -> Site:
+    """Write the minimal bilingual site into `root`, with the real default theme."""
+    shutil.copytree(PROJECT / "themes" / "default", root / "themes" / "default")
+    project = Site(root)
     project.write("config.yaml", CONFIG)
     project.write("content/towns/grindsted.da.md", town("Grindsted", 9782))
     project.write("content/towns/grindsted.en.md", town("Grindsted", 9782, body="A good place."))

@@ -71,6 +71,15 @@ class Config(_Frozen):
     audiences: dict[str, Term]
     organization: Organization
     accessibility_statement_url: str
+    redirects: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("redirects")
+    @classmethod
+    def _redirect_paths(cls, value: dict[str, str]) -> dict[str, str]:
+        for path in value:
+            if not all(is_slug(part) for part in path.strip("/").split("/")):
+                raise ValueError(f"'{path}' must be a path of lowercase words, like was or flyt")
+        return {path.strip("/"): target for path, target in value.items()}
 
     @field_validator("base_url")
     @classmethod
@@ -134,4 +143,4 @@ def load_config(root: Path) -> Config:
     try:
         return Config.model_validate(parsed.value)
     except ValidationError as exc:
-        raise SiteErrors(errors_from_validation(exc, CONFIG_FILE, parsed)) from None
+        raise SiteErrors(errors_from_validation(exc, CONFIG_FILE, parsed, Config)) from None

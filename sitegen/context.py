@@ -11,6 +11,7 @@ from .plan import PlannedPage
 from .schemas import Page, Story, Town
 
 LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
+MOVE_HERE_PAGE = "flyt-hertil"  # the key of the "move here" guide the story pages point to
 
 
 def page_context(site: Site, page: PlannedPage, body: RenderedMarkdown | None) -> dict[str, Any]:
@@ -39,6 +40,10 @@ def page_context(site: Site, page: PlannedPage, body: RenderedMarkdown | None) -
         "pagination": _pagination(page),
         "entry": None,
         "term": None,
+        "redirect_to": page.target,
+        "audiences": _audiences(site, page.lang),
+        "page_links": {e.key: {"title": e.title, "url": e.url} for e in site.all("pages", page.lang)},
+        "move_here_url": _page_url(site, MOVE_HERE_PAGE, page.lang),
     }
     if page.entry:
         context["entry"] = entry_view(site, site.entries[page.entry], body)
@@ -92,11 +97,42 @@ def _language_switch(site: Site, page: PlannedPage) -> list[dict[str, Any]]:
             "lang": lang,
             "name": LANGUAGE_NAMES.get(lang, lang),
             "url": versions.get(lang, site.home_url(lang)),
+            "locale": site.config.languages[lang].locale,
             "translated": lang in versions,
         }
         for lang in site.config.language_order()
         if lang != page.lang
     ]
+
+
+def _audiences(site: Site, lang: str) -> list[dict[str, Any]]:
+    """The audiences that have a page (at least one story), with the page in each other language."""
+    config = site.config
+    found = {other: site.stories_by_term("audiences", other) for other in config.language_order()}
+    return [
+        {
+            "key": key,
+            "label": config.term_label("audiences", key, lang),
+            "url": site.term_url("audiences", key, lang),
+            "count": len(found[lang][key]),
+            "translations": [
+                {
+                    "lang": other,
+                    "label": config.term_label("audiences", key, other),
+                    "url": site.term_url("audiences", key, other),
+                }
+                for other in config.language_order()
+                if other != lang and key in found[other]
+            ],
+        }
+        for key in config.audiences
+        if key in found[lang]
+    ]
+
+
+def _page_url(site: Site, key: str, lang: str) -> str | None:
+    entry = site.get("pages", key, lang)
+    return entry.url if entry else None
 
 
 def _pagination(page: PlannedPage) -> dict[str, Any] | None:
@@ -129,7 +165,7 @@ def story_card(site: Site, entry: Entry) -> dict[str, Any]:
         "url": entry.url,
         "summary": story.summary,
         "date": story.date,
-        "town": {"name": town.title, "url": town.url} if town else None,
+        "town": {"name": town.title, "url": town.url, "key": town.key} if town else None,
         "example": story.example,
         "draft": story.draft,
     }
@@ -138,6 +174,7 @@ def story_card(site: Site, entry: Entry) -> dict[str, Any]:
 def town_card(site: Site, entry: Entry) -> dict[str, Any]:
     town = entry.town
     return {
+        "key": entry.key,
         "name": town.name,
         "url": entry.url,
         "summary": town.summary,
@@ -167,7 +204,7 @@ def entry_view(site: Site, entry: Entry, body: RenderedMarkdown | None) -> dict[
         view |= {
             "date": meta.date,
             "author": meta.author,
-            "town": {"name": town.title, "url": town.url} if town else None,
+            "town": {"name": town.title, "url": town.url, "key": town.key} if town else None,
             "topics": _terms(site, "topics", meta.topics, entry.lang),
             "audience": _terms(site, "audiences", meta.audience, entry.lang),
         }

@@ -78,7 +78,7 @@ def sitemap(site: Site, planned: list[PlannedPage]) -> bytes:
     """Every indexable page with its translations as xhtml:link alternates."""
     urlset = ET.Element("urlset", {"xmlns": SITEMAP, "xmlns:xhtml": XHTML})
     for page in planned:
-        if page.kind == "notfound":
+        if page.kind in ("notfound", "redirect"):
             continue
         url = ET.SubElement(urlset, "url")
         ET.SubElement(url, "loc").text = site.config.absolute(page.url)

@@ -29,6 +29,7 @@ class PlannedPage:
     entry: EntryId | None = None
     items: tuple[EntryId, ...] = ()  # the stories a list shows
     term: str = ""  # the topic or audience key of a term page
+    target: str = ""  # where a redirect page sends the visitor
     pagination: Pagination | None = None
     alternates: tuple[tuple[str, str], ...] = ()  # (language, url) of this page in every language
     output: str = ""  # the file in output/, set by plan_site
@@ -45,6 +46,10 @@ def plan_site(site: Site) -> list[PlannedPage]:
     planned: list[PlannedPage] = []
     for lang in site.config.language_order():
         planned.extend(_plan_language(site, lang))
+    config = site.config
+    for path, target in sorted(config.redirects.items()):
+        url = f"{config.base_path}{path}/"
+        planned.append(PlannedPage("redirect", config.default_language, url, "redirect.html", target=target))
     planned = _with_alternates(planned, site.config.base_path)
     raise_if_any(_collisions(site, planned))
     return planned
@@ -114,7 +119,7 @@ def _identity(page: PlannedPage) -> tuple[str, ...]:
         return ("entry", page.entry[0], page.entry[1])
     if page.pagination:
         return ("archive", str(page.pagination.number))
-    return (page.kind, page.term)
+    return (page.kind, page.term, page.target)
 
 
 def _with_alternates(planned: list[PlannedPage], base: str) -> list[PlannedPage]:

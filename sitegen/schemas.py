@@ -127,18 +127,13 @@ FrontMatter = Story | Town | Page
 SCHEMAS: dict[str, type[Story] | type[Town] | type[Page]] = {"stories": Story, "towns": Town, "pages": Page}
 
 
-def errors_from_validation(exc: ValidationError, path: str, parsed: ParsedYaml) -> list[SiteError]:
+def errors_from_validation(
+    exc: ValidationError, path: str, parsed: ParsedYaml, model: type[BaseModel] | None = None
+) -> list[SiteError]:
     """Turn pydantic's errors into one readable line each, at the line of the field."""
-    model = exc.title
-    known = _known_fields(model)
+    schema = model or next((s for s in SCHEMAS.values() if s.__name__ == exc.title), None)
+    known = list(schema.model_fields) if schema else []
     return [_one_error(error, path, parsed, known) for error in exc.errors(include_url=False)]
-
-
-def _known_fields(title: str) -> list[str]:
-    for schema in SCHEMAS.values():
-        if schema.__name__ == title:
-            return list(schema.model_fields)
-    return []
 
 
 def _one_error(error: ErrorDetails, path: str, parsed: ParsedYaml, known: list[str]) -> SiteError:

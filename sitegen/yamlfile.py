@@ -68,11 +68,10 @@ def parse_yaml(text: str, first_line: int = 1) -> ParsedYaml:
         if "end of stream" in (exc.problem or "") and exc.context_mark:
             mark = exc.context_mark  # where the unclosed quote or bracket opened
         line = first_line + (mark.line if mark else 0)
-        unclosed = _unclosed_quote(text, line - first_line)
+        unclosed = _unclosed(text, line - first_line)
         if unclosed is not None:
-            raise YamlSyntaxError(
-                first_line + unclosed, "a quote is opened but never closed", "close the quote at the end of the value"
-            ) from None
+            number, message, hint = unclosed
+            raise YamlSyntaxError(first_line + number, message, hint) from None
         raise YamlSyntaxError(line, _describe(exc), _hint(exc)) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(first_line, f"the YAML cannot be read ({exc})", "check the quotes") from None
@@ -101,13 +100,15 @@ def _index(node: yaml.Node, location: Location, parsed: ParsedYaml, first_line: 
             _index(item, (*location, position), parsed, first_line)
 
 
-def _unclosed_quote(text: str, up_to: int) -> int | None:
-    """The first line (0-based, at most `up_to`) whose value opens a double quote it does not close."""
+def _unclosed(text: str, up_to: int) -> tuple[int, str, str] | None:
+    """The first line (0-based, at most `up_to`) whose value opens a quote or a [list] it does not close."""
     for number, line in enumerate(text.split("\n")[: up_to + 1]):
         _, colon, value = line.partition(": ")
         value = value.strip() if colon else line.strip().removeprefix("- ").strip()
         if value.startswith('"') and (len(value) == 1 or not value.replace('\\"', "").endswith('"')):
-            return number
+            return number, "a quote is opened but never closed", "close the quote at the end of the value"
+        if value.startswith("[") and value.count("[") > value.count("]"):
+            return number, "a list in [ ] is opened but never closed", "end the list with ] on the same line"
     return None
 
 

@@ -1,0 +1,130 @@
+"""Reading content files: front matter split with true line numbers, and every quirk of editors' files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sitegen.content import load_sources, split_front_matter
+from sitegen.errors import SiteErrors
+from sitegen.schemas import Story
+
+from .conftest import Site, story
+
+
+def test_split_keeps_line_numbers() -> None:
+    split = split_front_matter("---\ntitle: x\n---\n\nBody\n", "a.md")
+    assert split.front_matter == "title: x\n"
+    assert split.body == "\nBody\n"
+    assert split.body_line == 4
+
+
+def test_closing_fence_may_be_dots_or_have_trailing_spaces() -> None:
+    assert split_front_matter("---\na: 1\n...\nB", "a.md").body == "B"
+    assert split_front_matter("--- \na: 1\n---  \nB", "a.md").body == "B"
+
+
+@given(st.text())
+def test_split_never_crashes(text: str) -> None:
+    try:
+        split = split_front_matter(text, "a.md")
+    except SiteErrors as exc:
+        assert all(e.path == "a.md" and e.line == 1 for e in exc.errors)
+    else:
+        assert split.body_line >= 3
+
+
+@given(st.dictionaries(st.sampled_from(["title", "date", "town", "summary", "topics", "draft", "x"]), st.text()))
+def test_schema_errors_never_crash(data: dict[str, str]) -> None:
+    from pydantic import ValidationError
+
+    from sitegen.schemas import errors_from_validation
+    from sitegen.yamlfile import ParsedYaml
+
+    try:
+        Story.model_validate(data)
+    except ValidationError as exc:
+        for error in errors_from_validation(exc, "a.md", ParsedYaml(data)):
+            assert error.path == "a.md" and error.message
+
+
+def test_bom_and_crlf_just_work(site: Site) -> None:
+    text = story("Windows", body="Linje et\n\nLinje to").replace("\n", "\r\n")
+    site.write("content/stories/windows.da.md", "\ufeff".encode() + text.encode())
+    site.build()
+    assert "<h1>Windows</h1>" in site.read("historier/windows/index.html")
+
+
+def test_old_mac_line_endings_just_work(site: Site) -> None:
+    site.write("content/stories/mac.da.md", story("Mac").replace("\n", "\r").encode())
+    site.build()
+    assert "<h1>Mac</h1>" in site.read("historier/mac/index.html")
+
+
+def test_errors_of_all_files_are_reported_together(site: Site) -> None:
+    site.write("content/stories/a.da.md", story("A").replace("2026-05-01", "2026-02-30"))
+    site.write("content/stories/b.da.md", story("B", extra="titel: x\n"))
+    site.write("content/towns/ny.da.md", "---\nname: Ny\n---\n")
+    loaded = load_sources(site.root, ["da", "en"])
+    assert [str(e) for e in loaded.errors] == [
+        "content/stories/a.da.md:3: date: expected a date like 2026-05-01, got '2026-02-30' (no such day)",
+        "content/stories/b.da.md:6: unknown field 'titel'; did you mean 'title'?",
+        "content/towns/ny.da.md:1: population is missing; add a line like 'population: ...' to the front matter",
+        "content/towns/ny.da.md:1: population_source is missing; "
+        "add a line like 'population_source: ...' to the front matter",
+        "content/towns/ny.da.md:1: population_year is missing; add a line like 'population_year: ...' to the front matter",
+        "content/towns/ny.da.md:1: summary is missing; add a line like 'summary: ...' to the front matter",
+    ]
+    assert ("towns", "ny", "da") in loaded.found
+
+
+def test_single_topic_may_be_written_without_brackets(site: Site) -> None:
+    site.write("content/stories/emne.da.md", story("Emne", extra="topics: nature\naudience: families\n"))
+    loaded = load_sources(site.root, ["da", "en"])
+    meta = next(s.meta for s in loaded.sources if s.key == "emne")
+    assert isinstance(meta, Story) and meta.topics == ["nature"] and meta.audience == ["families"]
+
+
+def test_file_names_become_slug_keys(site: Site) -> None:
+    site.write("content/stories/Sønder Omme nyt.da.md", story("Nyt"))
+    loaded = load_sources(site.root, ["da", "en"])
+    assert ("stories", "soender-omme-nyt", "da") in loaded.found
+
+
+def test_symlink_outside_the_project_is_refused(site: Site, tmp_path_factory: pytest.TempPathFactory) -> None:
+    outside = tmp_path_factory.mktemp("outside") / "secret.da.md"
+    outside.write_text(story("Hemmelig"))
+    os.symlink(outside, site.root / "content/stories/hemmelig.da.md")
+    loaded = load_sources(site.root, ["da", "en"])
+    assert [str(e) for e in loaded.errors] == [
+        "content/stories/hemmelig.da.md: is a link to a file outside the project; copy it in"
+    ]
+
+
+def test_huge_file_is_refused(site: Site) -> None:
+    site.write("content/stories/stor.da.md", story("Stor", body="x" * 3_000_000))
+    loaded = load_sources(site.root, ["da", "en"])
+    assert [str(e) for e in loaded.errors] == [
+        "content/stories/stor.da.md: the file is 3 MB; the limit is 2 MB; split it up"
+    ]
+
+
+def test_markdown_outside_a_content_folder_is_an_error(site: Site) -> None:
+    site.write("content/nyheder/x.da.md", story("X"))
+    loaded = load_sources(site.root, ["da", "en"])
+    assert str(loaded.errors[0]).startswith("content/nyheder/x.da.md: is not in a content folder; move it into one of")
+
+
+def test_other_files_in_content_are_ignored(site: Site) -> None:
+    site.write("content/stories/noter.txt", "ikke markdown")
+    site.write("content/images/foto.jpg", b"\xff\xd8")
+    assert load_sources(site.root, ["da", "en"]).errors == []
+
+
+def test_missing_content_folder(tmp_path: Path) -> None:
+    with pytest.raises(SiteErrors, match="the content folder is missing"):
+        load_sources(tmp_path, ["da"])

@@ -1,0 +1,66 @@
+"""Front-matter schemas: their errors, and the JSON Schema files editors' tools read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from sitegen.schemas import SCHEMAS, Story, Town, errors_from_validation, json_schemas
+from sitegen.yamlfile import parse_yaml
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def test_committed_json_schemas_are_up_to_date() -> None:
+    for name, text in json_schemas().items():
+        committed = PROJECT / "schemas" / name
+        assert committed.read_text(encoding="utf-8") == text, f"run ./dev schemas to update {name}"
+
+
+def test_json_schemas_describe_every_field_and_forbid_others() -> None:
+    for kind, schema in SCHEMAS.items():
+        document = json.loads(json_schemas()[f"{kind}.schema.json"])
+        assert document["additionalProperties"] is False
+        assert set(document["properties"]) == set(schema.model_fields)
+        assert all("description" in field for field in document["properties"].values())
+    story = json.loads(json_schemas()["stories.schema.json"])
+    assert sorted(story["required"]) == ["date", "summary", "title", "town"]
+
+
+def test_json_schema_accepts_a_real_story() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    document = json.loads(json_schemas()["stories.schema.json"])
+    story = {"title": "A", "date": "2026-05-01", "town": "billund", "summary": "B", "topics": ["nature"]}
+    jsonschema.validate(story, document)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**story, "titel": "x"}, document)
+
+
+def _errors(model: type[Story] | type[Town], yaml_text: str) -> list[str]:
+    parsed = parse_yaml(yaml_text, first_line=2)
+    with pytest.raises(ValidationError) as caught:
+        model.model_validate(parsed.value)
+    return [str(e) for e in errors_from_validation(caught.value, "f.md", parsed)]
+
+
+def test_story_errors_read_like_sentences() -> None:
+    text = "title: [a]\ndate: 2026-02-30\ntown: Billund\nsummary: x\naudience: [famlies]\ntopik: x\n"
+    assert _errors(Story, text) == [
+        "f.md:2: title: expected text, got a list; put the text in double quotes",
+        "f.md:3: date: expected a date like 2026-05-01, got '2026-02-30' (no such day)",
+        "f.md:4: town: 'Billund' is not a valid slug: use lowercase a-z, 0-9 and hyphens (æ→ae, ø→oe, å→aa), "
+        "no '/' or spaces",
+        "f.md:6: audience (item 1): 'famlies' is not one of families, workers or business; did you mean 'families'?",
+        "f.md:7: unknown field 'topik'; did you mean 'topics'?",
+    ]
+
+
+def test_town_errors() -> None:
+    text = "name: X\nsummary: y\npopulation: mange\npopulation_year: 2020\npopulation_source: DST\ndistances: 5\n"
+    assert _errors(Town, text) == [
+        "f.md:4: population: expected a whole number, got 'mange'",
+        "f.md:7: distances: expected fields under it, got '5'",
+    ]

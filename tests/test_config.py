@@ -47,8 +47,8 @@ def test_section_words_must_be_slugs(tmp_path: Path) -> None:
 
 
 def test_missing_and_malformed_config(tmp_path: Path) -> None:
-    with pytest.raises(SiteErrors, match="config.yaml: the file is missing"):
+    with pytest.raises(SiteErrors, match=r"config\.yaml: the file is missing"):
         load_config(tmp_path)
     (tmp_path / "config.yaml").write_text("base_url: [x\n")
-    with pytest.raises(SiteErrors, match="config.yaml:1: a list in"):
+    with pytest.raises(SiteErrors, match=r"config\.yaml:1: a list in"):
         load_config(tmp_path)

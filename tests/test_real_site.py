@@ -34,9 +34,8 @@ class _Links(HTMLParser):
         if tag == "link" and values.get("rel") == "alternate" and values.get("hreflang"):
             self.alternates[values["hreflang"] or ""] = values.get("href") or ""
         for name in ("href", "src"):
-            if tag != "link" or values.get("rel") == "stylesheet":
-                if values.get(name):
-                    self.hrefs.append(values[name] or "")
+            if (tag != "link" or values.get("rel") == "stylesheet") and values.get(name):
+                self.hrefs.append(values[name] or "")
 
 
 def parse(html: str) -> _Links:

@@ -44,6 +44,8 @@ def page_context(site: Site, page: PlannedPage, body: RenderedMarkdown | None) -
         "audiences": _audiences(site, page.lang),
         "page_links": {e.key: {"title": e.title, "url": e.url} for e in site.all("pages", page.lang)},
         "move_here_url": _page_url(site, MOVE_HERE_PAGE, page.lang),
+        "stories_url": site.section_url("stories", page.lang),
+        "towns_url": site.section_url("towns", page.lang),
     }
     if page.entry:
         context["entry"] = entry_view(site, site.entries[page.entry], body)
@@ -63,7 +65,6 @@ def page_context(site: Site, page: PlannedPage, body: RenderedMarkdown | None) -
         ]
     if page.kind == "home":
         context["towns"] = [town_card(site, e) for e in site.all("towns", page.lang)]
-        context["stories_url"] = site.section_url("stories", page.lang)
     return context
 
 
@@ -118,6 +119,7 @@ def _audiences(site: Site, lang: str) -> list[dict[str, Any]]:
             "translations": [
                 {
                     "lang": other,
+                    "name": LANGUAGE_NAMES.get(other, other),
                     "label": config.term_label("audiences", key, other),
                     "url": site.term_url("audiences", key, other),
                 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 
 from babel.dates import format_date
@@ -53,6 +54,7 @@ def translate(strings: Strings, lang: str, key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+@functools.lru_cache(maxsize=16384)
 def local_date(date: dt.date, locale: str) -> str:
     """'14. marts 2026' in Danish, '14 March 2026' in British English."""
     return format_date(date, format="long", locale=locale)

@@ -7,6 +7,7 @@ the headings, links and images it found, each with its line in the source file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -19,7 +20,8 @@ from .errors import FixableError, SiteError
 from .shortcodes import expand, parse_shortcode
 from .text import slugify
 
-_OPTIONS = Options.CMARK_OPT_SOURCEPOS | Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_VALIDATE_UTF8
+_SAFE_OPTIONS = Options.CMARK_OPT_SOURCEPOS | Options.CMARK_OPT_VALIDATE_UTF8
+_RAW_HTML_OPTIONS = _SAFE_OPTIONS | Options.CMARK_OPT_UNSAFE
 _EXTENSIONS = ["table", "strikethrough", "autolink"]
 _TAGS = set(nh3.ALLOWED_TAGS) | {"figure", "figcaption", "del", "s", "mark", "details", "summary"}
 _ATTRIBUTES = {
@@ -32,6 +34,9 @@ _ATTRIBUTES = {
     "ol": {"start"},
 }
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
+_REFUSED_URL = re.compile(
+    r"(?:\]\(\s*<?|\b(?:href|src)\s*=\s*[\"']?)\s*((?:javascript|vbscript|data|file)\s*:)", re.IGNORECASE
+)
 _RESERVED_IDS = frozenset({"main", "content", "indhold", "menu", "top", "search"})
 
 
@@ -101,13 +106,17 @@ def render_markdown(
     resolve_image: ImageResolver,
 ) -> RenderedMarkdown:
     """Render one body; `first_line` is the line of the file where the body starts."""
-    raw = cmarkgfm.markdown_to_html_with_extensions(text, options=_OPTIONS, extensions=_EXTENSIONS)
-    clean = nh3.clean(raw, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES, link_rel=None)
+    if "<" in text:  # raw HTML is possible: let it through cmark, then clean it to the allow-list
+        raw = cmarkgfm.markdown_to_html_with_extensions(text, options=_RAW_HTML_OPTIONS, extensions=_EXTENSIONS)
+        clean = nh3.clean(raw, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES, link_rel=None)
+    else:  # no tag can exist; cmark's safe mode already drops javascript:, vbscript:, file: and data: links
+        clean = cmarkgfm.markdown_to_html_with_extensions(text, options=_SAFE_OPTIONS, extensions=_EXTENSIONS)
     tree = LexborHTMLParser(clean)
     body = tree.body
     if body is None:
         return RenderedMarkdown("")
     state = _Pass(path, first_line, resolve_link, resolve_image)
+    _refuse_dangerous_urls(text, state)
     for node in body.css("p"):
         _shortcode(node, state)
     for node in body.css("h1, h2, h3, h4, h5, h6"):
@@ -126,6 +135,21 @@ def render_markdown(
         tuple(state.errors),
         tuple(state.warnings),
     )
+
+
+def _refuse_dangerous_urls(text: str, state: _Pass) -> None:
+    """javascript:, vbscript:, data: and file: addresses are errors (the sanitizers remove them anyway)."""
+    for match in _REFUSED_URL.finditer(text):
+        line = state.first_line + text.count("\n", 0, match.start())
+        scheme = match.group(1).rstrip(": ").lower()
+        state.errors.append(
+            SiteError(
+                state.path,
+                line,
+                f"a link or image uses a '{scheme}:' address, which is not allowed",
+                "link to a web page (https://...) or to another .md file",
+            )
+        )
 
 
 def _shortcode(node: LexborNode, state: _Pass) -> None:

@@ -92,17 +92,34 @@ class Site:
         """Stories newest first, towns largest first, pages by key."""
         return self._by_kind.get((kind, lang), [])
 
+    @cached_property
+    def _stories_by_town(self) -> dict[tuple[str, str], list[Entry]]:
+        groups: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+        for lang in self.config.languages:
+            for entry in self.all("stories", lang):
+                groups[(entry.story.town, lang)].append(entry)
+        return groups
+
     def stories_of_town(self, town_key: str, lang: str) -> list[Entry]:
-        return [e for e in self.all("stories", lang) if e.story.town == town_key]
+        """A town's stories, newest first."""
+        return self._stories_by_town.get((town_key, lang), [])
+
+    @cached_property
+    def _stories_by_term(self) -> dict[tuple[str, str], dict[str, list[Entry]]]:
+        index: dict[tuple[str, str], dict[str, list[Entry]]] = {}
+        for lang in self.config.languages:
+            for taxonomy in ("topics", "audiences"):
+                groups: dict[str, list[Entry]] = defaultdict(list)
+                for entry in self.all("stories", lang):
+                    story = entry.story
+                    for term in story.topics if taxonomy == "topics" else story.audience:
+                        groups[term].append(entry)
+                index[(taxonomy, lang)] = dict(sorted(groups.items()))
+        return index
 
     def stories_by_term(self, taxonomy: str, lang: str) -> dict[str, list[Entry]]:
         """Topic or audience key -> its stories (newest first), keys sorted."""
-        groups: dict[str, list[Entry]] = defaultdict(list)
-        for entry in self.all("stories", lang):
-            terms = entry.story.topics if taxonomy == "topics" else entry.story.audience
-            for term in terms:
-                groups[term].append(entry)
-        return dict(sorted(groups.items()))
+        return self._stories_by_term[(taxonomy, lang)]
 
     def menu(self, lang: str) -> list[Entry]:
         """Pages that asked for a place in the main menu, in order."""

@@ -153,3 +153,25 @@ def test_shortcode_errors_name_their_line(text: str, message: str) -> None:
 
 def test_source_positions_are_removed() -> None:
     assert "data-sourcepos" not in html("# a\n\n- b\n\n| c |\n|---|\n| d |\n")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[klik](javascript:alert(1))",
+        "[klik]( JavaScript:alert(1))",
+        '<a href="javascript:alert(1)">x</a>',
+        "![x](data:image/svg+xml;base64,PHN2Zz4=)",
+        "<img src='data:text/html,x' alt='x'>",
+        "[fil](file:///etc/passwd)",
+    ],
+)
+def test_dangerous_addresses_are_errors_with_their_line(text: str) -> None:
+    result = render(f"Tekst\n\n{text}\n", first_line=4)
+    assert [e.line for e in result.errors] == [6]
+    assert "is not allowed" in result.errors[0].message
+    assert "javascript:" not in result.html.lower() and "data:" not in result.html and "file:" not in result.html
+
+
+def test_words_like_data_in_text_are_fine() -> None:
+    assert render("Se data: tal fra Danmarks Statistik, og [kilden](https://dst.dk).\n").errors == ()

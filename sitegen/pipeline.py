@@ -110,7 +110,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
 def _collapse_repeats(errors: list[SiteError]) -> list[SiteError]:
     """One line for a theme error that breaks many pages, naming the first page and the count."""
     ordered = sorted(errors)
-    repeats = Counter(e.message for e in ordered if e.message.startswith("the template"))
+    repeats = Counter(e.message for e in ordered if e.message.startswith(("the template ", "the theme ")))
     result, reported = [], set()
     for error in ordered:
         count = repeats.get(error.message, 1)

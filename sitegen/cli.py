@@ -144,7 +144,8 @@ def _build(options: argparse.Namespace) -> int:
     if not options.quiet:
         warnings = len(report.warnings)
         print(
-            f"Built {report.pages} pages ({report.files} files): {len(report.written)} written, "
+            f"Built {report.pages} pages ({report.files} files): {len(report.rendered)} rendered, "
+            f"{len(report.written)} written, "
             f"{len(report.deleted)} deleted, {warnings} warning{'s' if warnings != 1 else ''} "
             f"in {report.seconds:.2f} s"
         )

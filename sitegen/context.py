@@ -232,3 +232,13 @@ def _any_language(site: Site, kind: str, key: str) -> Entry | None:
         if found:
             return found
     return None
+
+
+def with_body(context: dict[str, Any], body: RenderedMarkdown) -> dict[str, Any]:
+    """The context of a content page with its rendered Markdown filled in."""
+    entry = {
+        **context["entry"],
+        "body": body.html,
+        "headings": [{"level": h.level, "text": h.text, "id": h.id} for h in body.headings],
+    }
+    return {**context, "entry": entry}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Callable
 
 from .markdown import RenderedMarkdown
-from .model import Entry, EntryId, Site
+from .model import Entry, Site
 from .plan import PlannedPage
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -16,7 +16,7 @@ XHTML = "http://www.w3.org/1999/xhtml"
 
 
 def machine_outputs(
-    site: Site, planned: list[PlannedPage], bodies: Mapping[EntryId, RenderedMarkdown]
+    site: Site, planned: list[PlannedPage], body_of: Callable[[Entry], RenderedMarkdown | None]
 ) -> dict[str, bytes]:
     """Every feed, the sitemap and robots.txt, keyed by their path in output/."""
     files: dict[str, bytes] = {}
@@ -25,11 +25,11 @@ def machine_outputs(
         language = site.config.languages[lang]
         home = site.home_url(lang)
         stories = site.all("stories", lang)
-        files[home[len(base) :] + "feed.xml"] = atom_feed(site, language.title, home, stories, bodies)
+        files[home[len(base) :] + "feed.xml"] = atom_feed(site, language.title, home, stories, body_of)
         for town in site.all("towns", lang):
             title = f"{language.title}: {town.title}"
             files[town.url[len(base) :] + "feed.xml"] = atom_feed(
-                site, title, town.url, site.stories_of_town(town.key, lang), bodies
+                site, title, town.url, site.stories_of_town(town.key, lang), body_of
             )
     files["sitemap.xml"] = sitemap(site, planned)
     files["robots.txt"] = robots(site)
@@ -42,7 +42,7 @@ def _timestamp(date: dt.date) -> str:
 
 
 def atom_feed(
-    site: Site, title: str, page_url: str, stories: list[Entry], bodies: Mapping[EntryId, RenderedMarkdown]
+    site: Site, title: str, page_url: str, stories: list[Entry], body_of: Callable[[Entry], RenderedMarkdown | None]
 ) -> bytes:
     """An Atom 1.0 feed of the newest stories; `updated` is the newest story's date."""
     config = site.config
@@ -68,7 +68,7 @@ def atom_feed(
         if story.author:
             _text(ET.SubElement(item, "author"), "name", story.author)
         _text(item, "summary", story.summary)
-        body = bodies.get(entry.id)
+        body = body_of(entry)
         if body is not None:
             _text(item, "content", body.html).set("type", "html")
     return _serialise(feed)

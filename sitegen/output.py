@@ -29,8 +29,11 @@ def safe_relative(path: str) -> str:
     return normal
 
 
-def write_output(out_dir: Path, files: dict[str, Content]) -> WriteReport:
-    """Make `out_dir` hold exactly `files`: write what changed, delete what is gone."""
+def write_output(
+    out_dir: Path, files: dict[str, Content], kept: set[str] | frozenset[str] = frozenset()
+) -> WriteReport:
+    """Make `out_dir` hold exactly `files` and `kept` (files known to be current): write what changed,
+    delete what is gone."""
     for path in files:
         safe_relative(path)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -40,7 +43,7 @@ def write_output(out_dir: Path, files: dict[str, Content]) -> WriteReport:
             report.written.append(path)
         else:
             report.unchanged += 1
-    report.deleted = _prune(out_dir, set(files))
+    report.deleted = _prune(out_dir, set(files) | set(kept))
     return report
 
 

@@ -3,28 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
-import posixpath
 import time
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-
-import jinja2
 
 from .config import load_config
 from .content import load_sources
 from .context import page_context
-from .errors import FixableError, SiteError, SiteErrors, did_you_mean
+from .depgraph import (
+    BuildState,
+    generator_fingerprint,
+    hash_text,
+    is_fresh,
+    load_state,
+    page_fingerprint,
+    record_for,
+    save_state,
+    template_closures,
+)
+from .errors import SiteError, SiteErrors
 from .feeds import machine_outputs
-from .images import ImageResolver
-from .markdown import RenderedMarkdown, render_markdown
-from .model import EntryId, Site, assemble_site
-from .output import Content, WriteReport, write_output
-from .parallel import default_jobs, parallel_map, shared_state, state
+from .markdown import RenderedMarkdown
+from .model import Entry, Site, assemble_site
+from .output import Content, write_output
+from .pages import PageResult, RenderState, collapse_repeats, render_body, render_pages
+from .parallel import default_jobs
 from .plan import PlannedPage, plan_site
-from .render import Theme, check_templates, load_theme, make_environment, render_page
+from .render import check_templates, load_theme, make_environment
 from .text import slugify
 
 
@@ -43,37 +51,18 @@ class BuildOptions:
 class BuildReport:
     pages: int
     files: int
+    rendered: list[str]
     written: list[str]
     deleted: list[str]
     warnings: list[SiteError]
     seconds: float
 
 
-@dataclass(frozen=True)
-class _BuildState:
-    """What every render needs, shared read-only with the worker processes."""
-
-    root: Path
-    site: Site
-    theme: Theme
-    env: jinja2.Environment
-    known: frozenset[EntryId]  # every content file, visible or not
-
-
-@dataclass(frozen=True)
-class _PageResult:
-    output: str
-    html: bytes
-    body: RenderedMarkdown | None
-    errors: tuple[SiteError, ...]
-    warnings: tuple[SiteError, ...]
-    images: tuple[tuple[str, str], ...]  # (path in output/, source file relative to root)
-
-
 def build(options: BuildOptions, progress: Callable[[str], None] | None = None) -> BuildReport:
-    """Load, validate, model, plan, render, then write; nothing is written unless everything succeeded."""
+    """Load, validate, model, plan, render what is stale, then write; nothing is written unless all succeeded."""
     started = time.perf_counter()
     root = options.root.resolve()
+    out_dir = (options.output or root / "output").resolve()
     config = load_config(root)
     if options.base_url:
         config = config.model_copy(update={"base_url": options.base_url})
@@ -83,44 +72,85 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     env = make_environment(theme, config)
     check_templates(env, theme)
     planned = plan_site(site)
+
+    state_file = _state_file(root, out_dir)
+    salt = hash_text(
+        generator_fingerprint(),
+        config.model_dump_json(),
+        json.dumps(theme.strings, sort_keys=True),
+        json.dumps(theme.assets, sort_keys=True),
+    )
+    url_map = hash_text(*sorted(f"{kind}/{key}/{lang} {e.url}" for (kind, key, lang), e in site.entries.items()))
+    previous = load_state(state_file, salt)
+    links_changed = previous is None or previous.url_map != url_map
+    closures = template_closures(env)
+    contexts = [page_context(site, page, None) for page in planned]
+    fingerprints = [
+        page_fingerprint(salt, closures.get(page.template, ""), context, _source_text(site, page))
+        for page, context in zip(planned, contexts, strict=True)
+    ]
+    stale = [
+        index
+        for index, page in enumerate(planned)
+        if not is_fresh(
+            previous.outputs.get(page.output) if previous else None,
+            fingerprints[index],
+            out_dir,
+            page.output,
+            root,
+            links_changed,
+        )
+    ]
     if progress:
-        progress(f"rendering {len(planned)} pages")
-    shared = _BuildState(root, site, theme, env, content.found)
-    with shared_state(shared):
-        results = parallel_map(_render_one, planned, options.jobs)
-    errors = _collapse_repeats([e for r in results for e in r.errors])
-    warnings = sorted({*site.warnings, *(w for r in results for w in r.warnings)})
+        progress(f"rendering {len(stale)} of {len(planned)} pages")
+    render_state = RenderState(root, site, theme, env, content.found)
+    results = render_pages(render_state, [(planned[i], contexts[i]) for i in stale], options.jobs)
+
+    errors = collapse_repeats([e for r in results for e in r.errors])
+    rendered = {planned[i].output: result for i, result in zip(stale, results, strict=True)}
+    fresh_records = {
+        page.output: previous.outputs[page.output] for page in planned if previous and page.output not in rendered
+    }
+    warnings = sorted(
+        {
+            *site.warnings,
+            *(w for r in results for w in r.warnings),
+            *(w for r in fresh_records.values() for w in r.warnings),
+        }
+    )
     if options.strict:
         errors += warnings
     if errors:
         raise SiteErrors(errors)
-    bodies = {page.entry: r.body for page, r in zip(planned, results, strict=True) if page.entry and r.body}
-    files: dict[str, Content] = {r.output: r.html for r in results}
-    files.update(machine_outputs(site, planned, bodies))
+
+    files: dict[str, Content] = {output: result.html for output, result in rendered.items()}
+    files.update(machine_outputs(site, planned, _body_source(render_state, planned, stale, results)))
     files.update(theme.files)
     files.update({output: root / source for r in results for output, source in r.images})
+    kept = set(fresh_records) | {image[1] for record in fresh_records.values() for image in record.images}
     if progress:
         progress(f"writing {len(files)} files")
-    report: WriteReport = write_output(options.output or root / "output", files)
+    report = write_output(out_dir, files, kept)
+
+    records = dict(fresh_records)
+    for index, result in zip(stale, results, strict=True):
+        page = planned[index]
+        uses_links = ".md" in _source_text(site, page)
+        record = record_for(
+            fingerprints[index], out_dir, page.output, root, list(result.images), uses_links, result.warnings
+        )
+        if record:
+            records[page.output] = record
+    save_state(state_file, BuildState(salt, url_map, records))
     return BuildReport(
-        len(planned), len(files), report.written, report.deleted, warnings, time.perf_counter() - started
+        len(planned),
+        len(files) + len(kept),
+        sorted(rendered),
+        report.written,
+        report.deleted,
+        warnings,
+        time.perf_counter() - started,
     )
-
-
-def _collapse_repeats(errors: list[SiteError]) -> list[SiteError]:
-    """One line for a theme error that breaks many pages, naming the first page and the count."""
-    ordered = sorted(errors)
-    repeats = Counter(e.message for e in ordered if e.message.startswith(("the template ", "the theme ")))
-    result, reported = [], set()
-    for error in ordered:
-        count = repeats.get(error.message, 1)
-        if count > 1:
-            if error.message in reported:
-                continue
-            reported.add(error.message)
-            error = replace(error, message=f"{error.message} (and {count - 1} more page{'s' if count > 2 else ''})")
-        result.append(error)
-    return result
 
 
 def build_date() -> dt.date:
@@ -136,56 +166,32 @@ def build_date() -> dt.date:
         return dt.datetime.now(dt.UTC).date()
 
 
-def _render_one(page: PlannedPage) -> _PageResult:
-    """Markdown (for content pages) and template of one page; runs in a worker."""
-    shared: _BuildState = state()
-    site = shared.site
-    body = None
-    images: dict[str, Path] = {}
-    source_path = f"the {page.kind} page ({page.url})"
-    if page.entry:
-        entry = site.entries[page.entry]
-        source = entry.source
-        source_path = source.path
-        resolver = ImageResolver(shared.root, source.path, site.config.base_path)
-        body = render_markdown(
-            source.body,
-            path=source.path,
-            first_line=source.body_line,
-            resolve_link=lambda href: resolve_link(site, shared.known, source.path, page.lang, href),
-            resolve_image=resolver,
-        )
-        images = resolver.published
-        if body.errors:
-            return _PageResult(page.output, b"", body, body.errors, body.warnings, ())
+def _state_file(root: Path, out_dir: Path) -> Path:
+    """One state file per output folder, in .cache/ (kept between CI runs, never published)."""
     try:
-        html = render_page(shared.env, page.template, page_context(site, page, body), source_path, shared.theme)
-    except SiteErrors as exc:
-        return _PageResult(page.output, b"", body, tuple(exc.errors), (), ())
-    published = tuple((out, src.relative_to(shared.root).as_posix()) for out, src in sorted(images.items()))
-    return _PageResult(page.output, html.encode("utf-8"), body, (), body.warnings if body else (), published)
+        name = out_dir.relative_to(root).as_posix()
+    except ValueError:
+        name = out_dir.as_posix()
+    return root / ".cache" / "state" / f"{slugify(name) or 'output'}-{hash_text(name)[:8]}.json"
 
 
-def resolve_link(site: Site, known: frozenset[EntryId], source_path: str, lang: str, href: str) -> str:
-    """A relative link to a content file -> the URL of its page, in the page's own language if it exists."""
-    target, _, fragment = href.partition("#")
-    relative = posixpath.normpath(posixpath.join(posixpath.dirname(source_path), target))
-    parts = relative.split("/")
-    if len(parts) < 3 or parts[0] != "content":
-        raise FixableError(f"the link '{href}' points outside content/", "link to a file in content/")
-    kind = parts[1]
-    stem = parts[-1][: -len(".md")]
-    key, _, written_lang = stem.rpartition(".")
-    if written_lang not in site.config.languages:
-        key, written_lang = stem, lang
-    key = slugify(key)
-    suffix = f"#{fragment}" if fragment else ""
-    for candidate in (lang, written_lang, *site.config.language_order()):
-        entry = site.get(kind, key, candidate)
-        if entry:
-            return entry.url + suffix
-    if any((kind, key, other) in known for other in site.config.languages):
-        raise FixableError(f"the link '{href}' goes to a draft or an unpublished page", "publish it first")
-    keys = sorted({k for (kd, k, _l) in known if kd == kind})
-    hint = did_you_mean(key, keys) or f"check the file name in content/{kind}/"
-    raise FixableError(f"the link '{href}' goes to a file that does not exist", hint)
+def _source_text(site: Site, page: PlannedPage) -> str:
+    """A content page's own text: its front matter as validated and its Markdown body."""
+    if not page.entry:
+        return ""
+    source = site.entries[page.entry].source
+    return f"{source.meta.model_dump_json()}\n{source.body_line}\n{source.body}"
+
+
+def _body_source(
+    render_state: RenderState, planned: list[PlannedPage], stale: list[int], results: list[PageResult]
+) -> Callable[[Entry], RenderedMarkdown | None]:
+    """Bodies for the feeds: from this build's renders, else rendered now (only feed entries need them)."""
+    bodies = {planned[i].entry: r.body for i, r in zip(stale, results, strict=True) if planned[i].entry and r.body}
+
+    def body_of(entry: Entry) -> RenderedMarkdown | None:
+        if entry.id not in bodies:
+            bodies[entry.id] = render_body(render_state, entry)[0]
+        return bodies[entry.id]
+
+    return body_of

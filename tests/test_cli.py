@@ -16,7 +16,7 @@ def run(site: Site, *arguments: str) -> int:
 def test_build_is_the_default_and_prints_a_summary(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(site) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Built ") and "written, 0 deleted, 0 warnings in" in out
+    assert out.startswith("Built ") and "rendered, " in out and "written, 0 deleted, 0 warnings in" in out
     assert (site.root / "output/index.html").is_file()
 
 

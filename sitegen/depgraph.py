@@ -1,0 +1,197 @@
+"""What each output was built from, with fingerprints, and so which outputs are stale.
+
+A page's fingerprint covers everything its HTML can depend on:
+- the generator itself and the packages that shape the HTML (a code change rebuilds all),
+- config.yaml and the theme's strings and static file names,
+- the page's template and every template it extends, includes or imports,
+- the page's context: the data its template sees, including the results of the site-model
+  queries it made (the stories of a town, the newest stories, translations, menus),
+- for a content page, its source text; and, when its body links to other content files,
+  the URL of every page (a changed slug re-renders the pages that link with .md links).
+Images a page used are recorded after rendering, with size and modification time.
+
+The state lives in .cache/, outside output/, and is replaced atomically. A missing, corrupt or
+foreign state file means a full build, never a wrong one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import meta
+
+from .errors import SiteError
+
+STATE_VERSION = 1
+_SHAPING_PACKAGES = ("jinja2", "cmarkgfm", "nh3", "selectolax", "babel", "markupsafe")
+
+
+@dataclass(frozen=True)
+class OutputRecord:
+    """What one output file was built from, and how it looked on disk when written."""
+
+    fingerprint: str
+    size: int
+    mtime_ns: int
+    images: tuple[tuple[str, str, int, int], ...] = ()  # (source relative to root, path in output/, size, mtime)
+    uses_links: bool = False
+    warnings: tuple[SiteError, ...] = ()  # what rendering it warned about, shown again while it is fresh
+
+
+@dataclass
+class BuildState:
+    salt: str  # generator, config, theme
+    url_map: str  # every page's URL
+    outputs: dict[str, OutputRecord] = field(default_factory=dict)
+
+
+def hash_text(*parts: str | bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8") if isinstance(part, str) else part)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def generator_fingerprint() -> str:
+    """The generator's own code and the versions of the packages that shape the HTML."""
+    package = Path(__file__).parent
+    parts: list[str | bytes] = [p.read_bytes() for p in sorted(package.glob("*.py"))]
+    for name in _SHAPING_PACKAGES:
+        try:
+            parts.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{name}=?")
+    return hash_text(*parts)
+
+
+def template_closures(env: jinja2.Environment) -> dict[str, str]:
+    """Template name -> a hash of its source and of every template it references, transitively.
+
+    A dynamic reference (a name computed at render time) makes the closure all templates.
+    """
+    loader = env.loader
+    assert loader is not None
+    names = env.list_templates()
+    sources = {name: loader.get_source(env, name)[0] for name in names}
+    references: dict[str, set[str] | None] = {}
+    for name, source in sources.items():
+        found = set(meta.find_referenced_templates(env.parse(source)))
+        references[name] = None if None in found else {str(n) for n in found}
+    everything = hash_text(*(f"{n}\n{sources[n]}" for n in sorted(sources)))
+    closures = {}
+    for name in names:
+        seen: set[str] = set()
+        pending = [name]
+        dynamic = False
+        while pending:
+            current = pending.pop()
+            if current in seen or current not in sources:
+                continue
+            seen.add(current)
+            referenced = references[current]
+            if referenced is None:
+                dynamic = True
+                break
+            pending.extend(referenced)
+        closures[name] = everything if dynamic else hash_text(*(f"{n}\n{sources[n]}" for n in sorted(seen)))
+    return closures
+
+
+def page_fingerprint(salt: str, template_hash: str, context: dict[str, Any], source_text: str) -> str:
+    """One hash of everything a page's HTML is made from (before its images)."""
+    data = json.dumps(context, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
+    return hash_text(salt, template_hash, data, source_text)
+
+
+def is_fresh(
+    record: OutputRecord | None, fingerprint: str, out_dir: Path, output: str, root: Path, links_changed: bool
+) -> bool:
+    """True when the output on disk is exactly what this build would write."""
+    if record is None or record.fingerprint != fingerprint or (record.uses_links and links_changed):
+        return False
+    if _stat(out_dir / output) != (record.size, record.mtime_ns):
+        return False
+    return all(
+        _stat(root / source) == (size, mtime) and (out_dir / published).is_file()
+        for source, published, size, mtime in record.images
+    )
+
+
+def record_for(
+    fingerprint: str,
+    out_dir: Path,
+    output: str,
+    root: Path,
+    images: list[tuple[str, str]],
+    uses_links: bool,
+    warnings: tuple[SiteError, ...],
+) -> OutputRecord | None:
+    """The record of an output just written; `images` are (path in output/, source). None if not on disk."""
+    written = _stat(out_dir / output)
+    if written is None:
+        return None
+    image_stats = []
+    for published, source in sorted(set(images)):
+        found = _stat(root / source)
+        if found is None:
+            return None
+        image_stats.append((source, published, *found))
+    return OutputRecord(fingerprint, written[0], written[1], tuple(image_stats), uses_links, warnings)
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        result = path.stat()
+    except OSError:
+        return None
+    return result.st_size, result.st_mtime_ns
+
+
+def load_state(path: Path, salt: str) -> BuildState | None:
+    """The previous build's state, or None when there is none usable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("version") != STATE_VERSION or data.get("salt") != salt:
+            return None
+        outputs = {
+            name: OutputRecord(
+                record["fingerprint"],
+                int(record["size"]),
+                int(record["mtime_ns"]),
+                tuple((str(s), str(p), int(z), int(m)) for s, p, z, m in record.get("images", [])),
+                bool(record.get("uses_links", False)),
+                tuple(SiteError(**warning) for warning in record.get("warnings", [])),
+            )
+            for name, record in data["outputs"].items()
+        }
+        return BuildState(salt, str(data["url_map"]), outputs)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def save_state(path: Path, state: BuildState) -> None:
+    """Write the state atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = {
+        "version": STATE_VERSION,
+        "salt": state.salt,
+        "url_map": state.url_map,
+        "outputs": {name: asdict(record) for name, record in sorted(state.outputs.items())},
+    }
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".state-")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(document, stream, separators=(",", ":"))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

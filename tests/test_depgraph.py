@@ -1,0 +1,133 @@
+"""Incremental builds: exactly the stale pages are rendered, and a broken cache never gives a wrong site."""
+
+from __future__ import annotations
+
+import pytest
+
+from sitegen.pipeline import BuildReport
+
+from .conftest import Site, story
+
+
+def rebuild(site: Site, **options: object) -> BuildReport:
+    return site.build(**options)
+
+
+def test_second_build_renders_and_writes_nothing(site: Site) -> None:
+    first = site.build()
+    assert len(first.rendered) == first.pages
+    second = site.build()
+    assert second.rendered == [] and second.written == [] and second.deleted == []
+
+
+def test_editing_a_body_re_renders_that_page_alone(site: Site) -> None:
+    site.build()
+    path = site.root / "content/stories/skolen.da.md"
+    path.write_text(path.read_text() + "\nEt nyt afsnit.\n")
+    report = site.build()
+    assert report.rendered == ["historier/skolen/index.html"]
+    assert set(report.written) == {"historier/skolen/index.html", "feed.xml", "byer/billund/feed.xml"}
+
+
+def test_editing_a_title_re_renders_the_pages_that_show_it(site: Site) -> None:
+    site.build()
+    path = site.root / "content/stories/skolen.da.md"
+    path.write_text(path.read_text().replace("Skolen åbner", "Skolen er åben"))
+    report = site.build()
+    assert report.rendered == [
+        "byer/billund/index.html",
+        "historier/index.html",
+        "historier/skolen/index.html",
+        "index.html",
+    ]
+    assert "Skolen er åben" in site.read("byer/billund/index.html")
+
+
+def test_editing_a_template_re_renders_the_pages_that_use_it(site: Site) -> None:
+    site.build()
+    template = site.root / "themes/default/templates/page.html"
+    template.write_text(template.read_text().replace("</article>", "<p>Ny linje</p></article>", 1))
+    report = site.build()
+    assert report.rendered == ["en/about/index.html", "om/index.html"]
+
+
+def test_editing_config_re_renders_everything(site: Site) -> None:
+    first = site.build()
+    config = site.root / "config.yaml"
+    config.write_text(config.read_text().replace("title: Stærke byer", "title: Stærke byer!"))
+    assert len(site.build().rendered) == first.pages
+
+
+def test_deleting_a_story_removes_it_and_updates_its_lists(site: Site) -> None:
+    site.build()
+    (site.root / "content/stories/skolen.da.md").unlink()
+    report = site.build()
+    assert "historier/skolen/index.html" in report.deleted
+    assert "index.html" in report.rendered and "byer/billund/index.html" in report.rendered
+
+
+def test_changing_a_slug_re_renders_pages_that_link_to_it(site: Site) -> None:
+    site.build()
+    town = site.root / "content/towns/billund.da.md"
+    town.write_text(town.read_text().replace("population_year", "slug: billund-by\npopulation_year"))
+    report = site.build()
+    assert "historier/havnebad/index.html" in report.rendered  # its body links to the town's .md file
+    assert '<a href="/byer/billund-by/">Billund</a>' in site.read("historier/havnebad/index.html")
+
+
+def test_a_deleted_output_file_is_written_again(site: Site) -> None:
+    site.build()
+    (site.root / "output/om/index.html").unlink()
+    report = site.build()
+    assert report.rendered == ["om/index.html"]
+    assert (site.root / "output/om/index.html").is_file()
+
+
+def test_an_edited_output_file_is_repaired(site: Site) -> None:
+    site.build()
+    target = site.root / "output/om/index.html"
+    good = target.read_bytes()
+    target.write_bytes(b"tampered")
+    site.build()
+    assert target.read_bytes() == good
+
+
+def test_a_changed_image_re_renders_the_page(site: Site) -> None:
+    image = site.write("content/stories/foto.png", b"\x89PNG one")
+    site.write("content/stories/foto.da.md", story("Foto", body="![Et foto](foto.png)"))
+    site.build()
+    image.write_bytes(b"\x89PNG two, longer")
+    report = site.build()
+    assert report.rendered == ["historier/foto/index.html"]
+    assert len([p for p in site.outputs() if p.startswith("media/foto-")]) == 1
+
+
+@pytest.mark.parametrize("damage", ["garbage", "delete", "empty"])
+def test_a_broken_cache_means_a_full_build(site: Site, damage: str) -> None:
+    first = site.build()
+    before = site.outputs()
+    for state in (site.root / ".cache/state").glob("*.json"):
+        if damage == "delete":
+            state.unlink()
+        else:
+            state.write_text("{not json" if damage == "garbage" else "")
+    report = site.build()
+    assert len(report.rendered) == first.pages
+    assert report.written == []
+    assert site.outputs() == before
+
+
+def test_warnings_of_unchanged_pages_are_shown_again(site: Site) -> None:
+    site.write("content/stories/h1.da.md", story("H1", body="# Stor overskrift"))
+    assert len(site.build().warnings) == 1
+    again = site.build()
+    assert again.rendered == [] and len(again.warnings) == 1
+
+
+def test_a_failed_build_keeps_the_previous_state(site: Site) -> None:
+    site.build()
+    site.write("content/stories/fejl.da.md", "---\ntitle: x\n")
+    with pytest.raises(Exception, match="never closed"):
+        site.build()
+    (site.root / "content/stories/fejl.da.md").unlink()
+    assert site.build().rendered == []

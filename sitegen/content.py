@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import pickle
+import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,22 +53,60 @@ class LoadedContent:
     found: frozenset[tuple[str, str, str]]  # (kind, key, language) of every file, valid or not
 
 
-def load_sources(root: Path, languages: list[str]) -> LoadedContent:
-    """Read every content file, collecting all problems instead of stopping at the first."""
+def load_sources(root: Path, languages: list[str], cache: Path | None = None, salt: str = "") -> LoadedContent:
+    """Read every content file, collecting all problems instead of stopping at the first.
+
+    With `cache`, files whose size and modification time are unchanged since the last load
+    (by the same generator, `salt`) are taken from it instead of being parsed again.
+    """
     content_dir = root / "content"
     errors: list[SiteError] = []
     sources: list[Source] = []
     found = set()
+    previous = _read_cache(cache, salt)
+    current: dict[str, tuple[tuple[int, int], Source]] = {}
     for path in _content_files(content_dir, root, errors):
         shown = display_path(path, root)
         try:
             identity = _identify(path, shown, content_dir, languages)
             found.add(identity)
-            sources.append(_load(path, shown, identity))
+            stat = path.stat()
+            stamp = (stat.st_size, stat.st_mtime_ns)
+            hit = previous.get(shown)
+            source = hit[1] if hit and hit[0] == stamp else _load(path, shown, identity)
+            current[shown] = (stamp, source)
+            sources.append(source)
         except SiteErrors as exc:
             errors.extend(exc.errors)
     errors.extend(_duplicate_keys(sources))
+    changed = current.keys() != previous.keys() or any(previous[k][0] != v[0] for k, v in current.items())
+    if cache is not None and changed:
+        _write_cache(cache, salt, current)
     return LoadedContent(sorted(sources, key=lambda s: (s.kind, s.key, s.lang)), errors, frozenset(found))
+
+
+def _read_cache(cache: Path | None, salt: str) -> dict[str, tuple[tuple[int, int], Source]]:
+    """The parsed files of the last load; empty when missing, foreign or unreadable."""
+    if cache is None:
+        return {}
+    try:
+        with cache.open("rb") as stream:
+            stored_salt, entries = pickle.load(stream)
+    except Exception:  # any damage to our own cache file just means parsing again
+        return {}
+    return entries if stored_salt == salt and isinstance(entries, dict) else {}
+
+
+def _write_cache(cache: Path, salt: str, entries: dict[str, tuple[tuple[int, int], Source]]) -> None:
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=cache.parent, prefix=".sources-")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump((salt, entries), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, cache)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def _content_files(content_dir: Path, root: Path, errors: list[SiteError]) -> list[Path]:

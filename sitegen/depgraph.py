@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import orjson
 from jinja2 import meta
 
 from .errors import SiteError
@@ -108,7 +109,7 @@ def template_closures(env: jinja2.Environment) -> dict[str, str]:
 
 def page_fingerprint(salt: str, template_hash: str, context: dict[str, Any], source_text: str) -> str:
     """One hash of everything a page's HTML is made from (before its images)."""
-    data = json.dumps(context, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
+    data = orjson.dumps(context, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str)
     return hash_text(salt, template_hash, data, source_text)
 
 

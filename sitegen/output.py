@@ -75,18 +75,25 @@ def _write_if_changed(target: Path, content: Content) -> bool:
 
 def _prune(out_dir: Path, keep: set[str]) -> list[str]:
     """Delete files that are not produced any more, then empty folders."""
-    deleted = []
-    for folder, dirs, names in os.walk(out_dir, topdown=False):
-        for name in names:
-            path = Path(folder) / name
-            relative = path.relative_to(out_dir).as_posix()
-            if relative not in keep:
-                path.unlink()
-                deleted.append(relative)
-        for name in dirs:
-            sub = Path(folder) / name
-            if sub.is_symlink():
-                sub.unlink()
-            elif not any(sub.iterdir()):
-                sub.rmdir()
+    deleted: list[str] = []
+    _prune_folder(str(out_dir), "", keep, deleted)
     return sorted(deleted)
+
+
+def _prune_folder(folder: str, prefix: str, keep: set[str], deleted: list[str]) -> bool:
+    """Prune one folder (strings, not Path objects: this walks every file of the site); True if now empty."""
+    empty = True
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            relative = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if _prune_folder(entry.path, relative + "/", keep, deleted):
+                    os.rmdir(entry.path)
+                else:
+                    empty = False
+            elif relative in keep:
+                empty = False
+            else:
+                os.unlink(entry.path)
+                deleted.append(relative)
+    return empty

@@ -66,16 +66,17 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     config = load_config(root)
     if options.base_url:
         config = config.model_copy(update={"base_url": options.base_url})
-    content = load_sources(root, list(config.languages))
+    generator = generator_fingerprint()
+    content = load_sources(root, list(config.languages), root / ".cache" / "sources.pickle", generator)
     site = assemble_site(config, content, options.build_date or build_date(), options.drafts)
     theme = load_theme(root, config)
-    env = make_environment(theme, config)
+    env = make_environment(theme, config, root / ".cache" / "jinja")
     check_templates(env, theme)
     planned = plan_site(site)
 
     state_file = _state_file(root, out_dir)
     salt = hash_text(
-        generator_fingerprint(),
+        generator,
         config.model_dump_json(),
         json.dumps(theme.strings, sort_keys=True),
         json.dumps(theme.assets, sort_keys=True),
@@ -141,7 +142,8 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
         )
         if record:
             records[page.output] = record
-    save_state(state_file, BuildState(salt, url_map, records))
+    if rendered or previous is None or records != previous.outputs or previous.url_map != url_map:
+        save_state(state_file, BuildState(salt, url_map, records))
     return BuildReport(
         len(planned),
         len(files) + len(kept),

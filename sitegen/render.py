@@ -63,9 +63,15 @@ def load_theme(root: Path, config: Config) -> Theme:
     return Theme(directory, root, strings, assets, files)
 
 
-def make_environment(theme: Theme, config: Config) -> jinja2.Environment:
-    """Autoescaping everywhere, undefined variables are errors, theme strings through t()."""
+def make_environment(theme: Theme, config: Config, cache: Path | None = None) -> jinja2.Environment:
+    """Autoescaping everywhere, undefined variables are errors, theme strings through t().
+
+    With `cache`, compiled templates are kept there between builds (Jinja checks the sources' times).
+    """
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache)) if cache is not None else None,
         loader=jinja2.FileSystemLoader(theme.templates),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

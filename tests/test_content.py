@@ -128,3 +128,24 @@ def test_other_files_in_content_are_ignored(site: Site) -> None:
 def test_missing_content_folder(tmp_path: Path) -> None:
     with pytest.raises(SiteErrors, match="the content folder is missing"):
         load_sources(tmp_path, ["da"])
+
+
+def test_cache_reuses_unchanged_files_and_rereads_changed_ones(site: Site) -> None:
+    cache = site.root / ".cache/sources.pickle"
+    first = load_sources(site.root, ["da", "en"], cache, "v1")
+    assert cache.is_file()
+    path = site.root / "content/stories/skolen.da.md"
+    path.write_text(path.read_text().replace("Skolen åbner", "Skolen er åben"))
+    second = load_sources(site.root, ["da", "en"], cache, "v1")
+    titles = {s.key: getattr(s.meta, "title", "") for s in second.sources if s.kind == "stories" and s.lang == "da"}
+    assert titles["skolen"] == "Skolen er åben"
+    unchanged = next(s for s in second.sources if s.key == "havnebad" and s.lang == "da")
+    assert unchanged == next(s for s in first.sources if s.key == "havnebad" and s.lang == "da")
+
+
+def test_damaged_or_foreign_cache_is_ignored(site: Site) -> None:
+    cache = site.root / ".cache/sources.pickle"
+    cache.parent.mkdir(parents=True)
+    cache.write_bytes(b"not a pickle")
+    assert not load_sources(site.root, ["da", "en"], cache, "v1").errors
+    assert not load_sources(site.root, ["da", "en"], cache, "v2").errors

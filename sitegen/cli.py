@@ -97,20 +97,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _new(options)
         return _schemas(options)
     except SiteErrors as exc:
-        report_errors(exc)
+        report_errors(exc, building=command in ("build", "serve"))
         return EXIT_CONTENT
     except KeyboardInterrupt:
         return 130
 
 
-def report_errors(exc: SiteErrors, stream: TextIO | None = None) -> None:
-    """Every error on its own line, then the reassurance that nothing was written."""
+def report_errors(exc: SiteErrors, stream: TextIO | None = None, building: bool = True) -> None:
+    """Every error on its own line, then (for a build) the reassurance that nothing was written."""
     out = stream or sys.stderr
     count = len(exc.errors)
-    print(f"Build failed: {count} problem{'s' if count != 1 else ''} to fix", file=out)
+    problems = f"{count} problem{'s' if count != 1 else ''} to fix"
+    print(f"Build failed: {problems}" if building else f"Nothing was done: {problems}", file=out)
     for error in exc.errors:
         print(f"  {error}", file=out)
-    print("Nothing was written; output/ is as it was.", file=out)
+    if building:
+        print("Nothing was written; output/ is as it was.", file=out)
 
 
 def build_options(options: argparse.Namespace, **overrides: Any) -> BuildOptions:

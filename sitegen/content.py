@@ -18,6 +18,7 @@ from .yamlfile import YamlSyntaxError, parse_yaml
 
 MAX_FILE_BYTES = 2_000_000
 FENCE = "---"
+COMMON_LANGUAGE_MISTAKES = {"dk": "da", "uk": "en", "gb": "en", "us": "en"}
 START_HINT = "start the file with a line '---', then the fields (title: ...), then another '---'"
 
 
@@ -119,7 +120,7 @@ def _content_files(content_dir: Path, root: Path, errors: list[SiteError]) -> li
         dirs.sort()
         for name in sorted(files):
             path = Path(folder) / name
-            if not name.endswith(".md"):
+            if not name.lower().endswith(".md"):
                 continue
             if path.is_symlink() and not path.resolve().is_relative_to(project):
                 errors.append(
@@ -148,6 +149,11 @@ def _load(path: Path, shown: str, identity: tuple[str, str, str]) -> Source:
     try:
         meta = SCHEMAS[kind].model_validate(data)
     except ValidationError as exc:
+        has_foreign_fields = any(error["type"] == "extra_forbidden" for error in exc.errors())
+        other = _kind_that_fits(data, kind) if has_foreign_fields else None
+        if other:
+            message = f"this looks like one of the {other}, but it is in content/{kind}/"
+            raise SiteErrors([SiteError(shown, 1, message, f"move it to content/{other}/")]) from None
         raise SiteErrors(errors + errors_from_validation(exc, shown, parsed)) from None
     raise_if_any(errors)
     field_lines = {str(loc[0]): line for loc, line in parsed.lines.items() if len(loc) == 1}
@@ -163,6 +169,10 @@ def _identify(path: Path, shown: str, content_dir: Path, languages: list[str]) -
         raise SiteErrors([SiteError(shown, 0, "is not in a content folder", f"move it into one of {folders}")])
     stem = unicodedata.normalize("NFC", path.name[: -len(".md")])
     key, _, lang = stem.rpartition(".")
+    if key and len(lang) == 2 and lang.isalpha() and lang not in languages:
+        guess = COMMON_LANGUAGE_MISTAKES.get(lang.lower())
+        hint = f"did you mean '{guess}'?" if guess in languages else f"languages: {', '.join(languages)}"
+        raise SiteErrors([SiteError(shown, 0, f"'{lang}' in the file name is not a language of the site", hint)])
     if not key or lang not in languages:
         example = f"{slugify(stem) or 'name'}.{languages[0]}.md"
         raise SiteErrors(
@@ -178,6 +188,18 @@ def _identify(path: Path, shown: str, content_dir: Path, languages: list[str]) -
     if not slugify(key):
         raise SiteErrors([SiteError(shown, 0, "the file name has no letters or digits", "rename it")])
     return kind, slugify(key), lang
+
+
+def _kind_that_fits(data: dict[str, object], kind: str) -> str | None:
+    """Another content kind whose schema this front matter satisfies (a file in the wrong folder)."""
+    for other, schema in SCHEMAS.items():
+        if other != kind:
+            try:
+                schema.model_validate(data)
+            except ValidationError:
+                continue
+            return other
+    return None
 
 
 def _read_text(path: Path, shown: str) -> str:

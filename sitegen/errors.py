@@ -63,3 +63,7 @@ class FixableError(Exception):
     def __init__(self, message: str, hint: str = "") -> None:
         super().__init__(message)
         self.message, self.hint = message, hint
+
+
+class FixableWarning(FixableError):
+    """Like FixableError, but the stage carries on: the caller reports it as a warning."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import FixableError
+from .text import slugify
 
 IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg", ".avif"}
 MEDIA_DIR = "media"
@@ -50,4 +51,4 @@ def resolve_inside(root: Path, source_path: str, reference: str) -> Path:
 def published_name(source: Path) -> str:
     """media/<name>-<hash>.<ext>: a new name whenever the bytes change, so it can be cached forever."""
     digest = hashlib.sha256(source.read_bytes()).hexdigest()[:10]
-    return f"{MEDIA_DIR}/{source.stem.lower()}-{digest}{source.suffix.lower()}"
+    return f"{MEDIA_DIR}/{slugify(source.stem) or 'image'}-{digest}{source.suffix.lower()}"

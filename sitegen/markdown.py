@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .errors import FixableError, SiteError
+from .errors import FixableError, FixableWarning, SiteError
 from .shortcodes import expand, parse_shortcode
 from .text import slugify
 
@@ -202,9 +203,13 @@ def _is_relative(url: str) -> bool:
 def _link(node: LexborNode, state: _Pass) -> None:
     href = node.attributes.get("href") or ""
     target = href.split("#", 1)[0].split("?", 1)[0]
-    if _is_relative(href) and target.endswith(".md"):
+    if _is_relative(href) and target.lower().endswith(".md"):
         try:
-            href = state.resolve_link(href)
+            href = state.resolve_link(unquote(href))
+        except FixableWarning as exc:  # e.g. a link to a draft: shown as plain text until it is published
+            state.warnings.append(SiteError(state.path, state.line(node), exc.message, exc.hint))
+            node.unwrap()
+            return
         except FixableError as exc:
             state.error(node, exc.message, exc.hint)
             return
@@ -223,7 +228,7 @@ def _image(node: LexborNode, state: _Pass) -> None:
         )
     if _is_relative(src):
         try:
-            src = state.resolve_image(src)
+            src = state.resolve_image(unquote(src))
         except FixableError as exc:
             state.error(node, exc.message, exc.hint)
             return

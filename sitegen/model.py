@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from .config import Config
@@ -178,7 +178,7 @@ def assemble_site(config: Config, content: LoadedContent, build_date: dt.date, d
     """
     errors: list[SiteError] = list(content.errors)
     warnings: list[SiteError] = []
-    sources = content.sources
+    sources = [_with_topic_keys(config, source) for source in content.sources]
     town_keys = {key for kind, key, _lang in content.found if kind == "towns"}
     town_langs = {(key, lang) for kind, key, lang in content.found if kind == "towns"}
     for source in sources:
@@ -224,6 +224,25 @@ def _check_story(
                     )
                 )
     return []
+
+
+def topic_aliases(config: Config) -> dict[str, str]:
+    """Every way an editor may name a topic -> its key: the key itself and its labels as slugs."""
+    aliases: dict[str, str] = {}
+    for key, term in config.topics.items():
+        for name in (slugify(term.en), slugify(term.da), key):
+            aliases[name] = key
+    return aliases
+
+
+def _with_topic_keys(config: Config, source: Source) -> Source:
+    """`topics: [natur]` means the topic whose Danish label is Natur: store its key."""
+    meta = source.meta
+    if not isinstance(meta, Story) or not meta.topics:
+        return source
+    aliases = topic_aliases(config)
+    keys = list(dict.fromkeys(aliases.get(topic, topic) for topic in meta.topics))
+    return source if keys == meta.topics else replace(source, meta=meta.model_copy(update={"topics": keys}))
 
 
 def _field_line(source: Source, name: str) -> int:

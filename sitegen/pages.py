@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 
 from .context import with_body
-from .errors import FixableError, SiteError, SiteErrors, did_you_mean
+from .errors import FixableError, FixableWarning, SiteError, SiteErrors, did_you_mean
 from .images import ImageResolver
 from .markdown import RenderedMarkdown, render_markdown
 from .model import Entry, EntryId, Site
@@ -109,10 +109,23 @@ def resolve_link(site: Site, known: frozenset[EntryId], source_path: str, lang: 
         if entry:
             return entry.url + suffix
     if any((kind, key, other) in known for other in site.config.languages):
-        raise FixableError(f"the link '{href}' goes to a draft or an unpublished page", "publish it first")
+        raise FixableWarning(
+            f"the link '{href}' goes to a page that is not published (a draft, scheduled or expired)",
+            "the link is shown as plain text until the page is published; remove it if the page has expired",
+        )
+    raise FixableError(
+        f"the link '{href}' goes to a file that does not exist", _link_hint(known, kind, key, source_path)
+    )
+
+
+def _link_hint(known: frozenset[EntryId], kind: str, key: str, source_path: str) -> str:
+    """Point to the file the editor most likely meant, written relative to the linking file."""
+    for other_kind, other_key, lang in sorted(known):
+        if other_key == key:
+            target = f"content/{other_kind}/{other_key}.{lang}.md"
+            return f"write the path from this file: {posixpath.relpath(target, posixpath.dirname(source_path))}"
     keys = sorted({k for (kd, k, _l) in known if kd == kind})
-    hint = did_you_mean(key, keys) or f"check the file name in content/{kind}/"
-    raise FixableError(f"the link '{href}' goes to a file that does not exist", hint)
+    return did_you_mean(key, keys) or f"check the file name in content/{kind}/"
 
 
 def collapse_repeats(errors: list[SiteError]) -> list[SiteError]:

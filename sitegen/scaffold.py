@@ -36,6 +36,8 @@ audience: []
 """
 
 TOWN = """---
+# A draft is not published. Delete the line 'draft: true' when the profile is ready.
+draft: true
 # The town's name as readers see it.
 name: "{title}"
 # One or two sentences about the town.

@@ -7,6 +7,7 @@ JSON Schema (`python build.py schemas`) so editors' tools can autocomplete field
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import re
 from pathlib import Path
@@ -16,7 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from pydantic_core import ErrorDetails
 
 from .errors import SiteError, did_you_mean
-from .text import is_slug
+from .text import is_slug, slugify
 from .yamlfile import ParsedYaml
 
 AUDIENCES = ("families", "workers", "business")
@@ -49,7 +50,17 @@ def _slug(value: str) -> str:
     return value
 
 
+def _danish_bool(value: Any) -> Any:
+    """Editors may write ja/nej as well as true/false."""
+    if isinstance(value, str) and value.strip().lower() in ("ja", "nej"):
+        return value.strip().lower() == "ja"
+    return value
+
+
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+DanishBool = Annotated[bool, BeforeValidator(_danish_bool)]
+# A key written as a name: 'Sønder Omme' -> 'soender-omme'
+SlugOfName = Annotated[str, BeforeValidator(lambda v: (slugify(v) or v) if isinstance(v, str) else v)]
 Slug = Annotated[str, BeforeValidator(lambda v: _slug(v) if isinstance(v, str) else v)]
 Text = Annotated[str, Field(min_length=1)]
 
@@ -58,8 +69,8 @@ class _FrontMatter(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
     slug: Slug | None = Field(default=None, description="The last part of the URL; defaults to the file name.")
-    draft: bool = Field(default=False, description="true keeps the page off the site until it is ready.")
-    example: bool = Field(
+    draft: DanishBool = Field(default=False, description="true keeps the page off the site until it is ready.")
+    example: DanishBool = Field(
         default=False, description="true marks invented people, businesses or events, to replace before launch."
     )
     image: str | None = Field(default=None, description="A photo next to the content, e.g. images/havn.jpg.")
@@ -71,10 +82,12 @@ class Story(_FrontMatter):
 
     title: Text = Field(description="The headline.")
     date: IsoDate = Field(description="The story's date, YYYY-MM-DD.")
-    town: Slug = Field(description="The key of a town in content/towns/, e.g. grindsted.")
+    town: SlugOfName = Field(
+        description="The key of a town in content/towns/, e.g. grindsted (the town's name works too)."
+    )
     summary: Text = Field(description="One or two sentences shown in lists, feeds and search results.")
-    topics: Annotated[list[Slug], BeforeValidator(_as_list)] = Field(
-        default_factory=list, description="Topics such as children-capital, business, nature."
+    topics: Annotated[list[SlugOfName], BeforeValidator(_as_list)] = Field(
+        default_factory=list, description="Topics such as children-capital, business, nature (or their labels)."
     )
     audience: Annotated[list[Literal["families", "workers", "business"]], BeforeValidator(_as_list)] = Field(
         default_factory=list, description="Who the story is for: families, workers, business."
@@ -120,7 +133,7 @@ class Page(_FrontMatter):
 
     title: Text = Field(description="The page title.")
     summary: Text = Field(description="One or two sentences about the page.")
-    menu: int | None = Field(default=None, ge=0, description="Position in the main menu; leave out for none.")
+    menu: int | None = Field(default=None, ge=1, description="Position in the main menu; leave out for none.")
 
 
 FrontMatter = Story | Town | Page
@@ -133,7 +146,22 @@ def errors_from_validation(
     """Turn pydantic's errors into one readable line each, at the line of the field."""
     schema = model or next((s for s in SCHEMAS.values() if s.__name__ == exc.title), None)
     known = list(schema.model_fields) if schema else []
-    return [_one_error(error, path, parsed, known) for error in exc.errors(include_url=False)]
+    errors = exc.errors(include_url=False)
+    misspelt = {  # 'titel' given where 'title' is missing: one error about the spelling is enough
+        difflib_match
+        for error in errors
+        if error["type"] == "extra_forbidden"
+        for difflib_match in _close(str(error["loc"][-1]), known)
+    }
+    return [
+        _one_error(error, path, parsed, known)
+        for error in errors
+        if not (error["type"] == "missing" and str(error["loc"][-1]) in misspelt)
+    ]
+
+
+def _close(word: str, known: list[str]) -> list[str]:
+    return difflib.get_close_matches(word, known, n=1, cutoff=0.6)
 
 
 def _one_error(error: ErrorDetails, path: str, parsed: ParsedYaml, known: list[str]) -> SiteError:
@@ -152,6 +180,13 @@ def _one_error(error: ErrorDetails, path: str, parsed: ParsedYaml, known: list[s
         expected = str(error.get("ctx", {}).get("expected", "")).replace("'", "")
         return SiteError(
             path, line, f"{field}: '{value}' is not one of {expected}", did_you_mean(str(value), AUDIENCES)
+        )
+    if kind == "int_from_float" or (kind == "int_parsing" and isinstance(value, str) and "." in value):
+        return SiteError(
+            path,
+            line,
+            f"{field}: expected a whole number, got {_show(value)}",
+            "write numbers without a thousands separator, like 9782",
         )
     if kind in ("string_type", "int_type", "int_parsing", "bool_parsing", "bool_type", "float_parsing"):
         wanted = {"s": "text", "i": "a whole number", "b": "true or false", "f": "a number"}[kind[0]]

@@ -6,12 +6,22 @@ A failed rebuild keeps the last good site and prints the errors; the server keep
 from __future__ import annotations
 
 import argparse
+import socket
 import sys
 from pathlib import Path
 
 from .errors import SiteErrors
 
 WATCHED = ("content", "themes", "config.yaml")
+
+
+def _port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 def serve(options: argparse.Namespace) -> int:
@@ -36,6 +46,9 @@ def serve(options: argparse.Namespace) -> int:
             return
         print(f"rebuilt: {len(report.written)} files changed in {report.seconds:.2f} s")
 
+    if not _port_is_free(options.host, options.port):
+        print(f"Port {options.port} is in use; try: ./dev serve --port {options.port + 1}", file=sys.stderr)
+        return 2
     rebuild()
     server = Server()
     for name in WATCHED:

@@ -35,8 +35,12 @@ ImageResolver = Callable[[str], str]  # source-relative path -> URL, raises Fixa
 def parse_shortcode(text: str) -> ShortcodeCall | None:
     """The call in a paragraph's text, or None when the paragraph is ordinary text."""
     stripped = text.strip()
-    if not stripped.startswith("{{<"):
+    if "{{<" not in stripped:
         return None
+    if not stripped.startswith("{{<"):
+        raise ShortcodeError(
+            "a short code must stand alone in its paragraph", "put an empty line before and after the {{< ... >}} line"
+        )
     match = SHORTCODE.match(stripped)
     if not match:
         raise ShortcodeError(

@@ -149,3 +149,20 @@ def test_damaged_or_foreign_cache_is_ignored(site: Site) -> None:
     cache.write_bytes(b"not a pickle")
     assert not load_sources(site.root, ["da", "en"], cache, "v1").errors
     assert not load_sources(site.root, ["da", "en"], cache, "v2").errors
+
+
+def test_a_story_in_the_pages_folder_gets_one_clear_error(site: Site) -> None:
+    site.write("content/pages/forkert.da.md", story("Forkert"))
+    loaded = load_sources(site.root, ["da", "en"])
+    assert [str(e) for e in loaded.errors] == [
+        "content/pages/forkert.da.md:1: this looks like one of the stories, but it is in content/pages/; "
+        "move it to content/stories/"
+    ]
+
+
+def test_a_wrong_language_code_gets_a_hint(site: Site) -> None:
+    site.write("content/stories/nyt.dk.md", story("Nyt"))
+    loaded = load_sources(site.root, ["da", "en"])
+    assert [str(e) for e in loaded.errors] == [
+        "content/stories/nyt.dk.md: 'dk' in the file name is not a language of the site; did you mean 'da'?"
+    ]

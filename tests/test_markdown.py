@@ -175,3 +175,8 @@ def test_dangerous_addresses_are_errors_with_their_line(text: str) -> None:
 
 def test_words_like_data_in_text_are_fine() -> None:
     assert render("Se data: tal fra Danmarks Statistik, og [kilden](https://dst.dk).\n").errors == ()
+
+
+def test_shortcode_inside_text_must_stand_alone() -> None:
+    result = render('Se her {{< figure src="a.jpg" alt="x" >}}\n', first_line=3)
+    assert [(e.line, e.message) for e in result.errors] == [(3, "a short code must stand alone in its paragraph")]

@@ -218,3 +218,49 @@ def test_broken_markdown_link_names_the_line(site: Site) -> None:
         "content/stories/link.da.md:10: the link 'andet.da.md' goes to a file that does not exist; "
         "check the file name in content/stories/"
     )
+
+
+def test_topics_may_be_written_as_their_labels(site: Site) -> None:
+    site.write("content/stories/natur.da.md", story("Natur", extra="topics: [natur, Børnenes Hovedstad]\n"))
+    report = site.build()
+    assert report.warnings == []
+    assert "Natur" in site.read("emner/natur/index.html")
+    assert "/emner/boernenes-hovedstad/" in site.read("historier/natur/index.html")
+
+
+def test_link_to_an_unpublished_page_is_plain_text_and_a_warning(site: Site) -> None:
+    site.write("content/stories/udloebet.da.md", story("Udløbet", extra="expiry_date: 2026-01-01\n"))
+    site.write("content/stories/henviser.da.md", story("Henviser", body="Se [den gamle](udloebet.da.md)."))
+    report = site.build()
+    assert [w.message for w in report.warnings] == [
+        "the link 'udloebet.da.md' goes to a page that is not published (a draft, scheduled or expired)"
+    ]
+    html = site.read("historier/henviser/index.html")
+    assert "Se den gamle." in html and "udloebet" not in html
+
+
+def test_image_names_with_danish_letters_and_spaces(site: Site) -> None:
+    site.write("content/stories/billeder/bål ved søen.png", b"\x89PNG bonfire")
+    site.write("content/stories/billeder/bål.png", b"\x89PNG bonfire 2")
+    site.write(
+        "content/stories/baal.da.md",
+        story("Bål", body="![Bål ved søen](<billeder/bål ved søen.png>)\n\n![Bål](billeder/bål.png)"),
+    )
+    site.build()
+    assert len([p for p in site.outputs() if p.startswith("media/baal-ved-soeen-")]) == 1
+    assert len([p for p in site.outputs() if p.startswith("media/baal-")]) == 2
+
+
+def test_link_path_hint_points_to_the_right_file(site: Site) -> None:
+    site.write("content/stories/sti.da.md", story("Sti", body="Se [byen](towns/grindsted.da.md)."))
+    with pytest.raises(SiteErrors) as caught:
+        site.build()
+    assert str(caught.value.errors[0]).endswith(
+        "goes to a file that does not exist; write the path from this file: ../towns/grindsted.da.md"
+    )
+
+
+def test_upper_case_md_files_are_content(site: Site) -> None:
+    site.write("content/stories/STOR.da.MD", story("Stor"))
+    site.build()
+    assert "historier/stor/index.html" in site.outputs()

@@ -45,6 +45,7 @@ class BuildOptions:
     build_date: dt.date | None = None
     output: Path | None = None  # default: root / "output"
     base_url: str | None = None  # overrides config.yaml, e.g. for the preview server
+    fingerprint: bool = True  # content hashes in static file names (off in the preview, for live CSS)
 
 
 @dataclass
@@ -69,7 +70,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     generator = generator_fingerprint()
     content = load_sources(root, list(config.languages), root / ".cache" / "sources.pickle", generator)
     site = assemble_site(config, content, options.build_date or build_date(), options.drafts)
-    theme = load_theme(root, config)
+    theme = load_theme(root, config, options.fingerprint)
     env = make_environment(theme, config, root / ".cache" / "jinja")
     check_templates(env, theme)
     planned = plan_site(site)

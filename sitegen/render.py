@@ -34,8 +34,8 @@ class Theme:
         return self.directory / "templates"
 
 
-def load_theme(root: Path, config: Config) -> Theme:
-    """Find the theme, read its strings and fingerprint its static files."""
+def load_theme(root: Path, config: Config, fingerprint: bool = True) -> Theme:
+    """Find the theme, read its strings and fingerprint its static files (CSS and JavaScript)."""
     directory = root / "themes" / config.theme
     if not (directory / "templates").is_dir():
         raise SiteErrors(
@@ -55,7 +55,7 @@ def load_theme(root: Path, config: Config) -> Theme:
     for path in sorted(p for p in static.rglob("*") if p.is_file()) if static.is_dir() else []:
         name = path.relative_to(static).as_posix()
         published = f"static/{name}"
-        if path.suffix in FINGERPRINTED:
+        if fingerprint and path.suffix in FINGERPRINTED:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
             published = f"static/{name[: -len(path.suffix)]}.{digest}{path.suffix}"
         assets[name] = published

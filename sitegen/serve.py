@@ -1,18 +1,119 @@
 """Preview server: build into .cache/preview, serve it on loopback, rebuild and reload on every change.
 
-A failed rebuild keeps the last good site and prints the errors; the server keeps running.
+- livereload serves the pages and tells open browsers to reload; a change to a stylesheet
+  refreshes the CSS in place (the preview build does not fingerprint static files).
+- watchfiles reports changes as they happen (inotify), so a save reaches the browser at once.
+- A failed rebuild keeps the last good site and shows the errors over every page until fixed;
+  a crash inside a rebuild never stops the server. Ctrl-C stops it.
+- Only files inside the preview folder are ever served.
 """
 
 from __future__ import annotations
 
 import argparse
+import html
+import mimetypes
+import posixpath
 import socket
 import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
 
 from .errors import SiteErrors
 
 WATCHED = ("content", "themes", "config.yaml")
+OVERLAY_CSS = "/__sitegen/overlay.css"
+_OVERLAY_STYLE = b"""#sitegen-errors{position:fixed;inset:0 0 auto 0;z-index:2147483647;max-height:80vh;overflow:auto;
+margin:0;padding:1.25rem 1.5rem;background:#3b0a0a;color:#fff;font:15px/1.5 ui-monospace,monospace;
+border-bottom:6px solid #ff5c5c;box-shadow:0 8px 30px rgba(0,0,0,.5)}
+#sitegen-errors h2{margin:0 0 .5rem;font:700 18px/1.3 system-ui,sans-serif;color:#ffd6d6}
+#sitegen-errors li{margin:.25rem 0;white-space:pre-wrap}#sitegen-errors p{margin:.5rem 0 0;color:#ffd6d6}
+"""
+
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+
+
+@dataclass
+class PreviewStatus:
+    """The outcome of the latest rebuild, shared between the watcher thread and the server."""
+
+    errors: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def set(self, errors: list[str]) -> None:
+        with self.lock:
+            self.errors = list(errors)
+
+    def get(self) -> list[str]:
+        with self.lock:
+            return list(self.errors)
+
+
+def safe_target(root: Path, url_path: str) -> Path | None:
+    """The file for a URL path inside `root`, or None for anything that would leave it."""
+    decoded = unquote(url_path)
+    if "\0" in decoded or "\\" in decoded or decoded.startswith("//") or ".." in decoded.split("/"):
+        return None
+    target = (root / posixpath.normpath(decoded).lstrip("/")).resolve()
+    return target if target == root or target.is_relative_to(root) else None
+
+
+def preview_app(root: Path, status: PreviewStatus) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
+    """A WSGI app serving the preview folder, with the error overlay on HTML while a build is failing."""
+    root = root.resolve()
+
+    def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO") or "/"
+        if path == OVERLAY_CSS:
+            return _respond(start_response, "200 OK", "text/css; charset=utf-8", _OVERLAY_STYLE)
+        target = safe_target(root, path)
+        if target is None:
+            return _respond(start_response, "403 Forbidden", "text/plain; charset=utf-8", b"Forbidden\n")
+        if target.is_dir():
+            if not path.endswith("/"):
+                start_response("301 Moved Permanently", [("Location", path + "/"), ("Content-Length", "0")])
+                return [b""]
+            target = target / "index.html"
+        code = "200 OK"
+        if not target.is_file():
+            code = "404 Not Found"
+            target = root / ("en/404.html" if path.startswith("/en/") else "404.html")
+            if not target.is_file():
+                return _respond(start_response, code, "text/plain; charset=utf-8", b"Not found\n")
+        body = target.read_bytes()
+        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if content_type.startswith("text/") or content_type in ("application/javascript", "application/xml"):
+            content_type += "; charset=utf-8"
+        errors = status.get()
+        if errors and target.suffix == ".html":
+            body = inject_overlay(body, errors)
+        return _respond(start_response, code, content_type, body)
+
+    return app
+
+
+def inject_overlay(page: bytes, errors: list[str]) -> bytes:
+    """Put the list of build errors at the top of a page, escaped, as the first thing in <body>."""
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in errors)
+    overlay = (
+        f'<link rel="stylesheet" href="{OVERLAY_CSS}"><section id="sitegen-errors" role="alert">'
+        f"<h2>Build failed: {len(errors)} problem{'s' if len(errors) != 1 else ''} to fix</h2><ul>{items}</ul>"
+        "<p>The page below is the last version that built. It updates when the problem is fixed.</p></section>"
+    ).encode()
+    start = page.find(b"<body")
+    end = page.find(b">", start) if start >= 0 else -1
+    return page[: end + 1] + overlay + page[end + 1 :] if end >= 0 else overlay + page
+
+
+def _respond(start_response: StartResponse, code: str, content_type: str, body: bytes) -> list[bytes]:
+    headers = [("Content-Type", content_type), ("Content-Length", str(len(body))), ("Cache-Control", "no-store")]
+    start_response(code, headers)
+    return [body]
 
 
 def _port_is_free(host: str, port: int) -> bool:
@@ -25,7 +126,11 @@ def _port_is_free(host: str, port: int) -> bool:
 
 
 def serve(options: argparse.Namespace) -> int:
+    """Run the preview until Ctrl-C; returns the exit code."""
     from livereload import Server
+    from livereload.handlers import LiveReloadHandler
+    from livereload.watcher import Watcher
+    from tornado import ioloop
 
     from .cli import build_options, report_errors
     from .pipeline import build
@@ -33,26 +138,52 @@ def serve(options: argparse.Namespace) -> int:
     root: Path = options.root.resolve()
     preview = root / ".cache" / "preview"
     url = f"http://{options.host}:{options.port}/"
-    settings = build_options(options, drafts=True, output=preview, root=root, base_url=url)
+    settings = build_options(options, drafts=True, output=preview, root=root, base_url=url, fingerprint=False)
+    status = PreviewStatus()
 
     def rebuild() -> None:
+        started = time.perf_counter()
         try:
             report = build(settings)
         except SiteErrors as exc:
             report_errors(exc)
+            status.set([str(error) for error in exc.errors])
             return
         except Exception as exc:  # a crash inside a rebuild never stops the server
             print(f"internal error while building: {type(exc).__name__}: {exc}", file=sys.stderr)
+            status.set([f"internal error while building: {type(exc).__name__}: {exc}"])
             return
-        print(f"rebuilt: {len(report.written)} files changed in {report.seconds:.2f} s")
+        status.set([])
+        seconds = time.perf_counter() - started
+        print(f"rebuilt: {len(report.rendered)} pages rendered, {len(report.written)} files written in {seconds:.2f} s")
+
+    class ChangeWatcher(Watcher):  # type: ignore[misc]
+        """Rebuild on each batch of changes, then tell the browsers (CSS only when only CSS changed)."""
+
+        def start(self, callback: Callable[[], None]) -> bool:
+            loop = ioloop.IOLoop.current()
+            threading.Thread(target=self._run, args=(loop,), daemon=True).start()
+            return True
+
+        def _run(self, loop: ioloop.IOLoop) -> None:
+            from watchfiles import watch
+
+            paths = [str(root / name) for name in WATCHED if (root / name).exists()]
+            for changes in watch(*paths, debounce=50, step=20, rust_timeout=0, yield_on_timeout=False):
+                rebuild()
+                changed = sorted({path for _, path in changes})
+                only_css = all(path.endswith(".css") for path in changed) and not status.get()
+                target = Path(changed[0]).name if only_css and len(changed) == 1 else "*"
+                loop.add_callback(LiveReloadHandler.reload_waiters, target)
 
     if not _port_is_free(options.host, options.port):
         print(f"Port {options.port} is in use; try: ./dev serve --port {options.port + 1}", file=sys.stderr)
         return 2
     rebuild()
-    server = Server()
-    for name in WATCHED:
-        server.watch(str(root / name), rebuild, delay=0.2)
-    print(f"Preview on {url} (drafts shown). Press Ctrl-C to stop.")
-    server.serve(host=options.host, port=options.port, root=str(preview), open_url_delay=None)
+    server = Server(app=preview_app(preview, status), watcher=ChangeWatcher())
+    print(f"Preview on {url} (drafts shown). Press Ctrl-C to stop.", flush=True)
+    try:
+        server.serve(host=options.host, port=options.port, open_url_delay=None, restart_delay=0)
+    except KeyboardInterrupt:
+        print("\nStopped.")
     return 0

@@ -66,6 +66,7 @@ def test_app_serves_pages_404_and_overlay(tmp_path: Path) -> None:
     assert call(app, "/../etc/passwd")[0] == "403 Forbidden"
     status.set(["content/stories/x.da.md:2: <b>bad</b>"])
     code, headers, body = call(app, "/historier/")
+    assert code == "200 OK"
     assert b'<body><link rel="stylesheet" href="/__sitegen/overlay.css"><section id="sitegen-errors"' in body
     assert b"&lt;b&gt;bad&lt;/b&gt;" in body and b"<h1>Hej</h1>" in body
     assert headers["Cache-Control"] == "no-store"

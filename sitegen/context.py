@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from .markdown import RenderedMarkdown
@@ -36,13 +37,17 @@ def page_context(site: Site, page: PlannedPage, body: RenderedMarkdown | None) -
         "nav": _navigation(site, page),
         "alternates": _alternates(site, page),
         "switch": _language_switch(site, page),
-        "items": [story_card(site, site.entries[i]) for i in page.items],
+        "items": [_memo(site, ("card", i), partial(story_card, site, site.entries[i])) for i in page.items],
         "pagination": _pagination(page),
         "entry": None,
         "term": None,
         "redirect_to": page.target,
-        "audiences": _audiences(site, page.lang),
-        "page_links": {e.key: {"title": e.title, "url": e.url} for e in site.all("pages", page.lang)},
+        "audiences": _memo(site, ("audiences", page.lang), lambda: _audiences(site, page.lang)),
+        "page_links": _memo(
+            site,
+            ("page_links", page.lang),
+            lambda: {e.key: {"title": e.title, "url": e.url} for e in site.all("pages", page.lang)},
+        ),
         "move_here_url": _page_url(site, MOVE_HERE_PAGE, page.lang),
         "stories_url": site.section_url("stories", page.lang),
         "towns_url": site.section_url("towns", page.lang),
@@ -106,6 +111,16 @@ def _language_switch(site: Site, page: PlannedPage) -> list[dict[str, Any]]:
     ]
 
 
+def _memo(site: Site, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+    """A value many pages share (a story's card, the audience list), made once per build.
+
+    Templates only read their context, so pages may share these objects.
+    """
+    if key not in site.memo:
+        site.memo[key] = make()
+    return site.memo[key]
+
+
 def _audiences(site: Site, lang: str) -> list[dict[str, Any]]:
     """The audiences that have a page (at least one story), with the page in each other language."""
     config = site.config
@@ -147,8 +162,24 @@ def _pagination(page: PlannedPage) -> dict[str, Any] | None:
         "total": pagination.total,
         "previous": pagination.urls[number - 2] if number > 1 else None,
         "next": pagination.urls[number] if number < pagination.total else None,
-        "pages": [{"number": n + 1, "url": u, "current": n + 1 == number} for n, u in enumerate(pagination.urls)],
+        "pages": _page_window(number, pagination.urls),
     }
+
+
+PAGER_REACH = 2  # pages shown on each side of the current one
+
+
+def _page_window(number: int, urls: tuple[str, ...]) -> list[dict[str, Any]]:
+    """First, last and the pages near the current one; a gap (None as url) where pages are left out."""
+    shown = {1, len(urls), *range(max(1, number - PAGER_REACH), min(len(urls), number + PAGER_REACH) + 1)}
+    window: list[dict[str, Any]] = []
+    previous = 0
+    for n in sorted(shown):
+        if n > previous + 1:
+            window.append({"number": None, "url": None, "current": False})
+        window.append({"number": n, "url": urls[n - 1], "current": n == number})
+        previous = n
+    return window
 
 
 def _terms(site: Site, taxonomy: str, keys: Sequence[str], lang: str) -> list[dict[str, str]]:

@@ -140,6 +140,9 @@ def render_markdown(
 
 def _refuse_dangerous_urls(text: str, state: _Pass) -> None:
     """javascript:, vbscript:, data: and file: addresses are errors (the sanitizers remove them anyway)."""
+    lowered = text.lower()
+    if not any(scheme in lowered for scheme in ("script", "data", "file")):
+        return
     for match in _REFUSED_URL.finditer(text):
         line = state.first_line + text.count("\n", 0, match.start())
         scheme = match.group(1).rstrip(": ").lower()

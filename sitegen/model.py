@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import Any
 
 from .config import Config
 from .content import LoadedContent, Source
@@ -63,6 +64,7 @@ class Site:
     build_date: dt.date
     entries: dict[EntryId, Entry]
     warnings: tuple[SiteError, ...] = field(default=())
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)  # per-build cache of shared views
 
     def get(self, kind: str, key: str, lang: str) -> Entry | None:
         return self.entries.get((kind, key, lang))

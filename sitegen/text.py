@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -10,6 +11,7 @@ _NON_SLUG = re.compile(r"[^a-z0-9]+")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
+@functools.lru_cache(maxsize=65536)
 def slugify(text: str) -> str:
     """'Sønder Omme' -> 'soender-omme': æ, ø, å transliterated, accents dropped, hyphens between words."""
     text = unicodedata.normalize("NFKC", text).translate(_DANISH).lower()

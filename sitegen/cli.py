@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .pipeline import BuildOptions
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("build", "serve", "new", "schemas")
+COMMANDS = ("build", "check", "serve", "new", "schemas")
 
 
 def _date(text: str) -> dt.date:
@@ -46,6 +46,14 @@ def parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", parents=[common], help="build the site into output/ (the default)")
     _build_options(build)
     build.add_argument("--strict", action="store_true", help="warnings fail the build (for CI)")
+
+    check = commands.add_parser(
+        "check", parents=[common], help="build, then check links, anchors, images and translations"
+    )
+    _build_options(check)
+    check.add_argument("--strict", action="store_true", help="warnings (e.g. a missing translation) fail too")
+    check.add_argument("--external", action="store_true", help="also check outside links (slow; cached a day)")
+    check.add_argument("--format", choices=["text", "json"], default="text", help="how to print the findings")
 
     serve = commands.add_parser(
         "serve", parents=[common], help="build and preview the site, rebuilding when files change"
@@ -89,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if command == "build":
             return _build(options)
+        if command == "check":
+            return _check(options)
         if command == "serve":
             from .serve import serve
 
@@ -97,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _new(options)
         return _schemas(options)
     except SiteErrors as exc:
-        report_errors(exc, building=command in ("build", "serve"))
+        report_errors(exc, building=command in ("build", "check", "serve"))
         return EXIT_CONTENT
     except KeyboardInterrupt:
         return 130
@@ -186,6 +196,27 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
             thread.join()
             if shown.is_set():
                 sys.stderr.write("\r\x1b[K")
+
+
+def _check(options: argparse.Namespace) -> int:
+    """Build with the checks on; print the findings; 1 if any error (or, with --strict, any finding)."""
+    import json
+
+    from .pipeline import build
+
+    settings = build_options(options, strict=False, check=True, external_links=options.external)
+    report = build(settings)
+    findings = report.findings
+    errors = [f for f in findings if f.severity == "error"]
+    failed = bool(errors) or (options.strict and bool(findings))
+    if options.format == "json":
+        print(json.dumps({"ok": not failed, "findings": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2))
+    else:
+        for finding in findings:
+            print(f"{finding.severity}: {finding.problem}")
+        if not options.quiet:
+            print(f"Checked {report.pages} pages: {len(errors)} errors, {len(findings) - len(errors)} warnings")
+    return EXIT_CONTENT if failed else EXIT_OK
 
 
 def _new(options: argparse.Namespace) -> int:

@@ -78,6 +78,7 @@ class _Pass:
     first_line: int
     resolve_link: LinkResolver
     resolve_image: ImageResolver
+    source: str
     used_ids: set[str] = field(default_factory=lambda: set(_RESERVED_IDS))
     headings: list[Heading] = field(default_factory=list)
     links: list[Reference] = field(default_factory=list)
@@ -92,6 +93,16 @@ class _Pass:
             if position:
                 return self.first_line + int(position.split(":", 1)[0]) - 1
             current = current.parent
+        return self._line_of_raw_html(node)
+
+    def _line_of_raw_html(self, node: LexborNode) -> int:
+        """Raw HTML blocks carry no source position: find the element's address in the source text."""
+        for name in ("src", "href"):
+            value = node.attributes.get(name)
+            if value:
+                found = self.source.find(value)
+                if found >= 0:
+                    return self.first_line + self.source.count("\n", 0, found)
         return self.first_line
 
     def error(self, node: LexborNode, message: str, hint: str = "") -> None:
@@ -116,7 +127,7 @@ def render_markdown(
     body = tree.body
     if body is None:
         return RenderedMarkdown("")
-    state = _Pass(path, first_line, resolve_link, resolve_image)
+    state = _Pass(path, first_line, resolve_link, resolve_image, text)
     _refuse_dangerous_urls(text, state)
     for node in body.css("p"):
         _shortcode(node, state)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .checks import Finding, OutputIndex, check_external, check_site
 from .config import load_config
 from .content import load_sources
 from .context import page_context
@@ -46,6 +47,8 @@ class BuildOptions:
     output: Path | None = None  # default: root / "output"
     base_url: str | None = None  # overrides config.yaml, e.g. for the preview server
     fingerprint: bool = True  # content hashes in static file names (off in the preview, for live CSS)
+    check: bool = False  # run the checks of checks.py (always with strict, which fails on any finding)
+    external_links: bool = False  # with check: also ask outside links whether they answer
 
 
 @dataclass
@@ -57,6 +60,7 @@ class BuildReport:
     deleted: list[str]
     warnings: list[SiteError]
     seconds: float
+    findings: list[Finding] = field(default_factory=list)
 
 
 def build(options: BuildOptions, progress: Callable[[str], None] | None = None) -> BuildReport:
@@ -126,10 +130,22 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
         raise SiteErrors(errors)
 
     files: dict[str, Content] = {output: result.html for output, result in rendered.items()}
-    files.update(machine_outputs(site, planned, _body_source(render_state, planned, stale, results)))
+    body_of = _body_source(render_state, planned, stale, results)
+    files.update(machine_outputs(site, planned, body_of))
     files.update(theme.files)
     files.update({output: root / source for r in results for output, source in r.images})
     kept = set(fresh_records) | {image[1] for record in fresh_records.values() for image in record.images}
+    findings: list[Finding] = []
+    if options.check or options.strict:
+        if progress:
+            progress("checking links, anchors, images and translations")
+        external = None
+        if options.external_links:
+            cache = root / ".cache" / "external-links.json"
+            external = lambda urls: check_external(urls, cache)  # noqa: E731
+        findings = check_site(site, OutputIndex(out_dir, config.base_url, files, kept), body_of, external)
+        if options.strict and findings:
+            raise SiteErrors([finding.problem for finding in findings])
     if progress:
         progress(f"writing {len(files)} files")
     report = write_output(out_dir, files, kept)
@@ -153,6 +169,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
         report.deleted,
         warnings,
         time.perf_counter() - started,
+        findings,
     )
 
 

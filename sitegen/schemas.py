@@ -93,6 +93,9 @@ class Story(_FrontMatter):
         default_factory=list, description="Who the story is for: families, workers, business."
     )
     author: str | None = Field(default=None, description="Who wrote it.")
+    translation: DanishBool = Field(
+        default=True, description="false when the story stays in one language on purpose (check does not ask)."
+    )
     publish_date: IsoDate | None = Field(default=None, description="Not shown before this date.")
     expiry_date: IsoDate | None = Field(default=None, description="Not shown from this date on.")
 

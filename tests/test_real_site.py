@@ -138,7 +138,8 @@ def test_broken_story_fails_cleanly_and_the_fix_builds(
     before = Site(root).outputs()
     broken = root / "content/stories/ny-historie.da.md"
     broken.write_text(
-        "---\ntitle: Nyt: havnebad\ndate: 2026-11-01\ntown: billund\nsummary: x\n---\n\nTekst.\n", encoding="utf-8"
+        "---\ntitle: Nyt: havnebad\ndate: 2026-11-01\ntown: billund\nsummary: x\ntranslation: false\n---\n\nTekst.\n",
+        encoding="utf-8",
     )
     arguments = ["build", "--root", str(root), "--build-date", BUILD_DATE.isoformat(), "--strict"]
     assert main(arguments) == 1

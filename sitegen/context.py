@@ -6,12 +6,14 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
+from .headers import content_security_policy
 from .markdown import RenderedMarkdown
 from .model import Entry, Site
 from .plan import PlannedPage
 from .schemas import Page, Story, Town
 
 LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
+CSP_META = content_security_policy(for_meta=True)
 MOVE_HERE_PAGE = "flyt-hertil"  # the key of the "move here" guide the story pages point to
 
 
@@ -42,6 +44,7 @@ def page_context(site: Site, page: PlannedPage, body: RenderedMarkdown | None) -
         "entry": None,
         "term": None,
         "redirect_to": page.target,
+        "content_security_policy": CSP_META,
         "audiences": _memo(site, ("audiences", page.lang), lambda: _audiences(site, page.lang)),
         "page_links": _memo(
             site,

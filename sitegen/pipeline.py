@@ -27,6 +27,7 @@ from .depgraph import (
 )
 from .errors import SiteError, SiteErrors
 from .feeds import machine_outputs
+from .headers import headers_file
 from .markdown import RenderedMarkdown
 from .model import Entry, Site, assemble_site
 from .output import Content, write_output
@@ -133,6 +134,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     body_of = _body_source(render_state, planned, stale, results)
     files.update(machine_outputs(site, planned, body_of))
     files.update(theme.files)
+    files["_headers"] = headers_file(config.base_path)
     files.update({output: root / source for r in results for output, source in r.images})
     kept = set(fresh_records) | {image[1] for record in fresh_records.values() for image in record.images}
     findings: list[Finding] = []

@@ -1,17 +1,26 @@
-"""Writing `output/`: atomically, only files whose bytes changed, and pruning what is no longer produced."""
+"""Writing `output/`: only files whose bytes changed, in two phases, so an interruption loses nothing.
+
+1. Stage: every changed file is written next to its target as `<name>.sitegen-tmp` (output/ still
+   shows the old site; a crash here leaves it as it was, and the next build sweeps the temp files).
+2. Commit: a journal naming every rename and deletion is written beside output/ and synced, then
+   applied, then removed. A crash during the commit is finished by the next build (`recover`)
+   before it does anything else, so output/ ends as the new site, never a mix.
+Paths that would land outside output/ are refused.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import SiteError, SiteErrors
 
 Content = bytes | Path  # bytes to write, or a file to copy
+TEMP_SUFFIX = ".sitegen-tmp"
 
 
 @dataclass
@@ -29,6 +38,11 @@ def safe_relative(path: str) -> str:
     return normal
 
 
+def journal_path(out_dir: Path) -> Path:
+    """The commit journal lives beside output/, never inside it."""
+    return out_dir.parent / f".{out_dir.name}.journal"
+
+
 def write_output(
     out_dir: Path, files: dict[str, Content], kept: set[str] | frozenset[str] = frozenset()
 ) -> WriteReport:
@@ -36,64 +50,119 @@ def write_output(
     delete what is gone."""
     for path in files:
         safe_relative(path)
+    recover(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     report = WriteReport()
+    staged: list[str] = []
     for path in sorted(files):
-        if _write_if_changed(out_dir / path, files[path]):
-            report.written.append(path)
+        if _stage_if_changed(out_dir, path, files[path]):
+            staged.append(path)
         else:
             report.unchanged += 1
-    report.deleted = _prune(out_dir, set(files) | set(kept))
+    keep = set(files) | set(kept) | {path + TEMP_SUFFIX for path in staged}
+    deletions = _stale_files(out_dir, keep)
+    if staged or deletions:
+        _commit(out_dir, staged, deletions)
+    report.written = staged
+    report.deleted = sorted(deletions)
     return report
 
 
-def _write_if_changed(target: Path, content: Content) -> bool:
+def recover(out_dir: Path) -> bool:
+    """Finish a commit that was interrupted; True if there was one."""
+    journal = journal_path(out_dir)
+    try:
+        plan = json.loads(journal.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return False
+    except ValueError:  # the journal itself was being written: nothing was renamed yet
+        journal.unlink()
+        return False
+    _apply(out_dir, plan["write"], plan["delete"])
+    journal.unlink()
+    return True
+
+
+def _stage_if_changed(out_dir: Path, path: str, content: Content) -> bool:
+    target = out_dir / path
     data = content.read_bytes() if isinstance(content, Path) else content
     try:
         if target.stat().st_size == len(data) and target.read_bytes() == data:
             return False
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         pass
-    except NotADirectoryError:
-        pass
-    if target.parent.is_file():  # an old file stands where a folder must go now
-        target.parent.unlink()
-    if target.is_dir():  # an old folder stands where a file must go now
-        shutil.rmtree(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    _make_folder(target.parent, out_dir)
+    temporary = target.with_name(target.name + TEMP_SUFFIX)
+    with open(temporary, "wb") as stream:
+        stream.write(data)
     return True
 
 
-def _prune(out_dir: Path, keep: set[str]) -> list[str]:
-    """Delete files that are not produced any more, then empty folders."""
-    deleted: list[str] = []
-    _prune_folder(str(out_dir), "", keep, deleted)
-    return sorted(deleted)
+def _make_folder(folder: Path, out_dir: Path) -> None:
+    """Create a folder inside output/, replacing an old file that stands where it must go."""
+    for parent in [*reversed(folder.relative_to(out_dir).parents), folder.relative_to(out_dir)]:
+        candidate = out_dir / parent
+        if candidate.is_file():
+            candidate.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
 
 
-def _prune_folder(folder: str, prefix: str, keep: set[str], deleted: list[str]) -> bool:
-    """Prune one folder (strings, not Path objects: this walks every file of the site); True if now empty."""
-    empty = True
+def _commit(out_dir: Path, staged: list[str], deletions: list[str]) -> None:
+    journal = journal_path(out_dir)
+    temporary = journal.with_name(journal.name + ".new")
+    with open(temporary, "w", encoding="utf-8") as stream:
+        json.dump({"write": staged, "delete": deletions}, stream)
+        stream.flush()
+        os.fsync(stream.fileno())
+    os.replace(temporary, journal)
+    _apply(out_dir, staged, deletions)
+    journal.unlink()
+
+
+def _apply(out_dir: Path, staged: list[str], deletions: list[str]) -> None:
+    """Rename staged files into place and delete stale ones; safe to run twice."""
+    for path in staged:
+        target = out_dir / path
+        temporary = target.with_name(target.name + TEMP_SUFFIX)
+        if not temporary.exists():
+            continue  # renamed before the interruption
+        if target.is_dir():  # an old folder stands where a file must go now
+            shutil.rmtree(target)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    for path in deletions:
+        try:
+            (out_dir / path).unlink()
+        except (FileNotFoundError, NotADirectoryError):  # gone already, or its folder became a file
+            pass
+    _remove_empty_folders(str(out_dir))
+
+
+def _stale_files(out_dir: Path, keep: set[str]) -> list[str]:
+    """Files in output/ that this build does not produce: old pages, and temp files of a crashed build."""
+    stale: list[str] = []
+    _walk(str(out_dir), "", keep, stale)
+    return stale
+
+
+def _walk(folder: str, prefix: str, keep: set[str], stale: list[str]) -> None:
+    """Strings, not Path objects: this visits every file of the site."""
     with os.scandir(folder) as entries:
         for entry in entries:
             relative = prefix + entry.name
             if entry.is_dir(follow_symlinks=False):
-                if _prune_folder(entry.path, relative + "/", keep, deleted):
-                    os.rmdir(entry.path)
-                else:
-                    empty = False
-            elif relative in keep:
-                empty = False
+                _walk(entry.path, relative + "/", keep, stale)
+            elif relative not in keep:
+                stale.append(relative)
+
+
+def _remove_empty_folders(folder: str) -> bool:
+    """Remove empty folders below `folder`; True if `folder` itself is now empty."""
+    empty = True
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False) and _remove_empty_folders(entry.path):
+                os.rmdir(entry.path)
             else:
-                os.unlink(entry.path)
-                deleted.append(relative)
+                empty = False
     return empty

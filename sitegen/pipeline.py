@@ -30,7 +30,7 @@ from .feeds import machine_outputs
 from .headers import headers_file
 from .markdown import RenderedMarkdown
 from .model import Entry, Site, assemble_site
-from .output import Content, write_output
+from .output import Content, recover, write_output
 from .pages import PageResult, RenderState, collapse_repeats, render_body, render_pages
 from .parallel import default_jobs
 from .plan import PlannedPage, plan_site
@@ -69,6 +69,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     started = time.perf_counter()
     root = options.root.resolve()
     out_dir = (options.output or root / "output").resolve()
+    recover(out_dir)  # finish a commit an earlier build was interrupted in
     config = load_config(root)
     if options.base_url:
         config = config.model_copy(update={"base_url": options.base_url})

@@ -10,6 +10,7 @@ Paths that would land outside output/ are refused.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import posixpath
@@ -131,10 +132,8 @@ def _apply(out_dir: Path, staged: list[str], deletions: list[str]) -> None:
         os.chmod(temporary, 0o644)
         os.replace(temporary, target)
     for path in deletions:
-        try:
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):  # gone, or its folder became a file
             (out_dir / path).unlink()
-        except (FileNotFoundError, NotADirectoryError):  # gone already, or its folder became a file
-            pass
     _remove_empty_folders(str(out_dir))
 
 

@@ -1,0 +1,103 @@
+"""axe-core (WCAG 2.1 A and AA rules) on every page of the real site, and on a phone-sized screen.
+
+One browser page is reused for all pages; axe-core (the copy that axe-playwright-python ships) is
+loaded by an init script, so it is not sent over to the browser again for every page. A failure
+lists every violation with its rule, what it means, and the CSS selector of each failing element,
+so it can be fixed in themes/default/.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from axe_playwright_python.base import AXE_FILE_PATH  # type: ignore[import-untyped]
+from playwright.sync_api import Browser, Page, ViewportSize
+
+from .conftest import TIMEOUT_MS, ServedSite
+
+WCAG_21_AA = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
+PHONE: ViewportSize = {"width": 375, "height": 740}
+
+
+@pytest.fixture(scope="module")
+def axe_page(browser: Browser, served_site: ServedSite) -> Iterator[Page]:
+    context = browser.new_context(base_url=served_site.url, viewport=DESKTOP)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.add_init_script(path=AXE_FILE_PATH)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _axe(page: Page) -> list[dict[str, Any]]:
+    violations: list[dict[str, Any]] = page.evaluate("options => axe.run(document, options)", WCAG_21_AA)["violations"]
+    return violations
+
+
+def _report(label: str, violations: list[dict[str, Any]]) -> list[str]:
+    """Each violation's rule, help text and link, then each failing element's selector and why it fails."""
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"{label}: {violation['id']} ({violation['impact']}): {violation['help']} – {violation['helpUrl']}"
+        )
+        for node in violation["nodes"]:
+            target = " ".join(str(part) for part in node["target"])
+            lines.append(f"    {target}: {node.get('failureSummary', '').replace(chr(10), ' ')}")
+    return lines
+
+
+def _check(page: Page, path: str) -> list[str]:
+    """Open `path` and describe each axe violation on it (empty when the page passes)."""
+    response = page.goto(path)
+    assert response is not None and response.status == 200, f"{path}: HTTP {response and response.status}"
+    return _report(path, _axe(page))
+
+
+def _site_pages(site: ServedSite) -> list[str]:
+    return [path for path in site.html_pages() if not path.startswith("/was/")]
+
+
+def test_every_page_passes_axe_wcag_21_aa(axe_page: Page, served_site: ServedSite) -> None:
+    pages = _site_pages(served_site)
+    assert len(pages) >= 90, pages
+    report: list[str] = []
+    for path in pages:
+        report += _check(axe_page, path)
+    assert not report, f"axe found violations of WCAG 2.1 A/AA on {len(pages)} pages:\n" + "\n".join(report)
+
+
+def test_phone_sized_pages_pass_axe_wcag_21_aa(axe_page: Page, served_site: ServedSite) -> None:
+    town = next(p for p in _site_pages(served_site) if re.fullmatch(r"/byer/[^/]+/", p))
+    story = next(p for p in _site_pages(served_site) if re.fullmatch(r"/historier/(?!side/)[^/]+/", p))
+    axe_page.set_viewport_size(PHONE)
+    try:
+        report: list[str] = []
+        for path in ("/", "/en/", town, story):
+            report += _check(axe_page, path)
+        # and with the menu open
+        axe_page.goto("/")
+        axe_page.locator(".menu-toggle").click()
+        assert axe_page.locator(".menu-toggle").get_attribute("aria-expanded") == "true"
+        report += _report("/ (menu open)", _axe(axe_page))
+    finally:
+        axe_page.set_viewport_size(DESKTOP)
+    assert not report, "axe found violations of WCAG 2.1 A/AA at 375 px:\n" + "\n".join(report)
+
+
+def test_axe_reports_a_known_violation(axe_page: Page) -> None:
+    """The harness itself: an image without alt text on a real page must be reported."""
+    axe_page.goto("/")
+    axe_page.evaluate(
+        "document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/static/hero.svg\">')"
+    )
+    report = _report("/ (with a broken image)", _axe(axe_page))
+    assert any("image-alt" in line for line in report), report
+    assert any(line.startswith("    #indhold > img") for line in report), report

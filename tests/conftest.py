@@ -88,6 +88,20 @@ def site(tmp_path: Path) -> Site:
     return minimal_site(tmp_path)
 
 
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The project's real content/, themes/ and config.yaml, built once per test session with --strict.
+
+    Shared by several test modules: never change it; copy `real_site.root` to change anything."""
+    root = tmp_path_factory.mktemp("real")
+    for name in ("content", "themes"):
+        shutil.copytree(PROJECT / name, root / name)
+    shutil.copy(PROJECT / "config.yaml", root / "config.yaml")
+    project = Site(root)
+    project.build(strict=True)
+    return project
+
+
 def minimal_site(root: Path) -> Site:
     """Write the minimal bilingual site into `root`, with the real default theme."""
     shutil.copytree(PROJECT / "themes" / "default", root / "themes" / "default")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ import html5lib
 import pytest
 from html5lib.constants import E as PARSE_ERRORS
 
-from .conftest import PROJECT, Site
+from .conftest import Site
 
 
 @dataclass(frozen=True)
@@ -44,14 +43,8 @@ def _parse(path: str, source: str) -> Document:
 
 
 @pytest.fixture(scope="module")
-def documents(tmp_path_factory: pytest.TempPathFactory) -> list[Document]:
-    root = tmp_path_factory.mktemp("html-validity")
-    for name in ("content", "themes"):
-        shutil.copytree(PROJECT / name, root / name)
-    shutil.copy(PROJECT / "config.yaml", root / "config.yaml")
-    site = Site(root)
-    site.build(strict=True)
-    pages = {path: data.decode("utf-8") for path, data in site.outputs().items() if path.endswith(".html")}
+def documents(real_site: Site) -> list[Document]:
+    pages = {path: data.decode("utf-8") for path, data in real_site.outputs().items() if path.endswith(".html")}
     assert len(pages) >= 90, sorted(pages)
     return [_parse(path, source) for path, source in pages.items()]
 

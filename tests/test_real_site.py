@@ -14,7 +14,7 @@ import pytest
 from sitegen.cli import main
 from sitegen.content import load_sources
 
-from .conftest import BUILD_DATE, PROJECT, Site
+from .conftest import BUILD_DATE, Site
 from .test_feeds import ATOM, SM, XHTML, sitemap_schema
 
 BASE = "https://staerkebyer.billund.dk"
@@ -42,17 +42,6 @@ def parse(html: str) -> _Links:
     parser = _Links()
     parser.feed(html)
     return parser
-
-
-@pytest.fixture(scope="module")
-def real_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    root = tmp_path_factory.mktemp("real")
-    for name in ("content", "themes"):
-        shutil.copytree(PROJECT / name, root / name)
-    shutil.copy(PROJECT / "config.yaml", root / "config.yaml")
-    project = Site(root)
-    project.build(strict=True)
-    return project
 
 
 def _page_file(out: Path, path: str) -> Path:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,9 +28,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from sitegen.pipeline import BuildOptions, build
-
-from ..conftest import BUILD_DATE, PROJECT
+from ..conftest import Site
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -96,13 +93,8 @@ class ServedSite:
 
 
 @pytest.fixture(scope="session")
-def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
-    root = tmp_path_factory.mktemp("browser-site")
-    for name in ("content", "themes"):
-        shutil.copytree(PROJECT / name, root / name)
-    shutil.copy(PROJECT / "config.yaml", root / "config.yaml")
-    build(BuildOptions(root=root, build_date=BUILD_DATE, strict=True))
-    output = root / "output"
+def served_site(real_site: Site) -> Iterator[ServedSite]:
+    output = real_site.root / "output"
     handler = functools.partial(_handler(output), directory=str(output))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .pipeline import BuildOptions
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("build", "check", "serve", "new", "schemas")
+COMMANDS = ("build", "check", "serve", "new", "schemas", "deploy")
 
 
 def _date(text: str) -> dt.date:
@@ -72,6 +72,10 @@ def parser() -> argparse.ArgumentParser:
         "schemas", parents=[common], help="write the front-matter JSON Schemas for editors' tools"
     )
     schemas.add_argument("--out", type=Path, default=Path("schemas"), help="folder (default: schemas/)")
+
+    from .deploy import add_arguments as deploy_arguments
+
+    deploy_arguments(commands.add_parser("deploy", parents=[common], help="publish output/ to the CDN origin"))
     return top
 
 
@@ -103,6 +107,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .serve import serve
 
             return serve(options)
+        if command == "deploy":
+            from .deploy import run
+
+            return run(options)
         if command == "new":
             return _new(options)
         return _schemas(options)
@@ -159,7 +167,7 @@ def _build(options: argparse.Namespace) -> int:
             f"Built {report.pages} pages ({report.files} files): {len(report.rendered)} rendered, "
             f"{len(report.written)} written, "
             f"{len(report.deleted)} deleted, {warnings} warning{'s' if warnings != 1 else ''} "
-            f"in {report.seconds:.2f} s"
+            f"in {report.seconds:.2f} s (images {report.image_seconds:.2f} s)"
         )
     return EXIT_OK
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -27,6 +28,7 @@ class Sections(_Frozen):
     topics: str
     audiences: str
     page: str
+    search: str = ""  # the search page; left out: soeg in Danish, search in English (plan.search_url)
 
     @field_validator("*")
     @classmethod
@@ -57,6 +59,92 @@ class Organization(_Frozen):
     url: str
 
 
+class ImageQuality(_Frozen):
+    """Encoder quality per format, 1-100."""
+
+    avif: int = Field(default=55, ge=1, le=100)
+    webp: int = Field(default=75, ge=1, le=100)
+    jpeg: int = Field(default=80, ge=1, le=100)
+
+
+class Images(_Frozen):
+    """Responsive images: the widths made of every photo (never wider than the original) and how."""
+
+    widths: list[int] = Field(default_factory=lambda: [480, 800, 1200, 1600], min_length=1)
+    formats: list[Literal["avif", "webp"]] = Field(default=["avif", "webp"])  # besides the JPEG or PNG fallback
+    quality: ImageQuality = Field(default_factory=ImageQuality)
+    sizes: str = "(min-width: 46rem) 42rem, 100vw"  # images in the text
+    lead_sizes: str = "(min-width: 48em) 28rem, 100vw"  # the photo at the top of a page
+
+    @field_validator("widths")
+    @classmethod
+    def _widths(cls, value: list[int]) -> list[int]:
+        for width in value:
+            if not 16 <= width <= 8000:
+                raise ValueError(f"{width} must be a width in pixels between 16 and 8000")
+        return sorted(set(value))
+
+
+_CREDENTIAL_WORDS = ("access_key", "secret", "password", "token", "credential", "session", "api_key", "private_key")
+
+
+def _credentials_in(value: object, where: str) -> list[str]:
+    """Keys that look like credentials, and values that look like AWS access key ids."""
+    if isinstance(value, dict):
+        found: list[str] = []
+        for key, item in value.items():
+            path = f"{where}.{key}"
+            name = str(key).lower().replace("-", "_")
+            found += [path] if any(word in name for word in _CREDENTIAL_WORDS) else _credentials_in(item, path)
+        return found
+    is_key_id = isinstance(value, str) and value[:4] in ("AKIA", "ASIA") and len(value) == 20 and value.isalnum()
+    return [where] if is_key_id else []
+
+
+class DeployTarget(_Frozen):
+    """An S3-compatible bucket the site is published to (credentials come only from the environment)."""
+
+    bucket: str = Field(min_length=3, max_length=63)
+    prefix: str = ""  # a folder in the bucket, e.g. site/; empty: the bucket holds only the site
+    endpoint_url: str | None = None  # Cloudflare R2, MinIO, ...; empty: AWS (or AWS_ENDPOINT_URL)
+    region: str | None = None  # empty: AWS_REGION or the AWS configuration
+    cloudfront_distribution_id: str | None = None  # invalidate the changed pages there
+    website_redirects: bool = True  # WebsiteRedirectLocation on redirect pages (off where it is refused)
+
+    @field_validator("prefix")
+    @classmethod
+    def _prefix(cls, value: str) -> str:
+        parts = [part for part in value.strip("/").split("/") if part]
+        if any(part in (".", "..") for part in parts) or "//" in value.strip("/"):
+            raise ValueError(f"'{value}' must be a folder like site/, or empty")
+        return "".join(f"{part}/" for part in parts)
+
+
+class Deploy(_Frozen):
+    """Where `build.py deploy` publishes output/: targets by name."""
+
+    default_target: str | None = None
+    targets: dict[str, DeployTarget] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_credentials(cls, value: object) -> object:
+        found = _credentials_in(value, "deploy")
+        if found:
+            raise ValueError(
+                f"{', '.join(found)} looks like a credential, and credentials never go in config.yaml (it is in git): "
+                "remove it, revoke that key, and set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the "
+                "environment or the CI secrets instead"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _known_default(self) -> Deploy:
+        if self.default_target is not None and self.default_target not in self.targets:
+            raise ValueError(f"default_target '{self.default_target}' is not one of targets")
+        return self
+
+
 class Config(_Frozen):
     """The whole site configuration."""
 
@@ -72,6 +160,8 @@ class Config(_Frozen):
     organization: Organization
     accessibility_statement_url: str
     redirects: dict[str, str] = Field(default_factory=dict)
+    images: Images = Field(default_factory=Images)
+    deploy: Deploy | None = None  # targets of `build.py deploy` (docs/deploy.md)
 
     @field_validator("redirects")
     @classmethod

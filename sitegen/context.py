@@ -9,7 +9,7 @@ from typing import Any
 from .headers import content_security_policy
 from .markdown import RenderedMarkdown
 from .model import Entry, Site
-from .plan import PlannedPage
+from .plan import PlannedPage, search_url
 from .schemas import Page, Story, Town
 
 LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
@@ -54,6 +54,7 @@ def page_context(site: Site, page: PlannedPage, body: RenderedMarkdown | None) -
         "move_here_url": _page_url(site, MOVE_HERE_PAGE, page.lang),
         "stories_url": site.section_url("stories", page.lang),
         "towns_url": site.section_url("towns", page.lang),
+        "search_url": search_url(site, page.lang),
     }
     if page.entry:
         context["entry"] = entry_view(site, site.entries[page.entry], body)
@@ -234,6 +235,8 @@ def entry_view(site: Site, entry: Entry, body: RenderedMarkdown | None) -> dict[
         "draft": meta.draft,
         "source": entry.source.path,
         "feed": None,
+        "image": None,  # the lead photo {html, src, alt}, filled in with the images (with_media)
+        "share": None,  # the share card {url, width, height, alt, type} of a story or town
     }
     if isinstance(meta, Story):
         town = site.get("towns", meta.town, entry.lang) or _any_language(site, "towns", meta.town)
@@ -276,3 +279,8 @@ def with_body(context: dict[str, Any], body: RenderedMarkdown) -> dict[str, Any]
         "headings": [{"level": h.level, "text": h.text, "id": h.id} for h in body.headings],
     }
     return {**context, "entry": entry}
+
+
+def with_media(context: dict[str, Any], image: dict[str, Any] | None, share: dict[str, Any] | None) -> dict[str, Any]:
+    """The context of a content page with its lead photo and share card filled in."""
+    return {**context, "entry": {**context["entry"], "image": image, "share": share}}

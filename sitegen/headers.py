@@ -6,7 +6,10 @@ from __future__ import annotations
 # No inline scripts or styles, nothing from other hosts. JSON-LD blocks are data, not scripts.
 CSP_DIRECTIVES: dict[str, str] = {
     "default-src": "'self'",
-    "script-src": "'self'",
+    # 'wasm-unsafe-eval' lets the search (Pagefind, served from /pagefind/) compile its WebAssembly module;
+    # without it the browser refuses WebAssembly.instantiate. It allows WebAssembly only: no eval(), no
+    # new Function(), no inline scripts ('unsafe-eval' and 'unsafe-inline' stay out).
+    "script-src": "'self' 'wasm-unsafe-eval'",
     "style-src": "'self'",
     "img-src": "'self' data:",
     "font-src": "'self'",

@@ -18,7 +18,7 @@ from cmarkgfm.cmark import Options
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .errors import FixableError, FixableWarning, SiteError
-from .shortcodes import expand, parse_shortcode
+from .shortcodes import ShortcodeContext, expand, parse_shortcode
 from .text import slugify
 
 _SAFE_OPTIONS = Options.CMARK_OPT_SOURCEPOS | Options.CMARK_OPT_VALIDATE_UTF8
@@ -42,7 +42,7 @@ _RESERVED_IDS = frozenset({"main", "content", "indhold", "menu", "top", "search"
 
 
 LinkResolver = Callable[[str], str]  # relative .md link (with #fragment) -> page URL; raises FixableError
-ImageResolver = Callable[[str], str]  # source-relative image path -> URL; raises FixableError
+ImageResolver = Callable[[str, str], str]  # (source-relative image path, alt) -> HTML; raises FixableError
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,7 @@ class _Pass:
     images: list[Reference] = field(default_factory=list)
     errors: list[SiteError] = field(default_factory=list)
     warnings: list[SiteError] = field(default_factory=list)
+    shortcodes: ShortcodeContext | None = None  # the page, for short codes that need it (chart)
 
     def line(self, node: LexborNode) -> int:
         current: LexborNode | None = node
@@ -116,6 +117,7 @@ def render_markdown(
     first_line: int,
     resolve_link: LinkResolver,
     resolve_image: ImageResolver,
+    shortcode_context: ShortcodeContext | None = None,
 ) -> RenderedMarkdown:
     """Render one body; `first_line` is the line of the file where the body starts."""
     if "<" in text:  # raw HTML is possible: let it through cmark, then clean it to the allow-list
@@ -127,7 +129,7 @@ def render_markdown(
     body = tree.body
     if body is None:
         return RenderedMarkdown("")
-    state = _Pass(path, first_line, resolve_link, resolve_image, text)
+    state = _Pass(path, first_line, resolve_link, resolve_image, text, shortcodes=shortcode_context)
     _refuse_dangerous_urls(text, state)
     for node in body.css("p"):
         _shortcode(node, state)
@@ -175,13 +177,14 @@ def _shortcode(node: LexborNode, state: _Pass) -> None:
         call = parse_shortcode(text)
         if call is None:
             return
-        html = expand(call, state.resolve_image)
+        html = expand(call, state.resolve_image, state.shortcodes)
     except FixableError as exc:
         state.error(node, exc.message, exc.hint)
         return
     fragment = LexborHTMLParser(f"<body>{html}</body>").body
     if fragment is not None and fragment.child is not None:
         line = state.line(node)
+        state.used_ids.update(element.attributes.get("id") or "" for element in fragment.css("[id]"))
         for image in fragment.css("img"):
             state.images.append(Reference(image.attributes.get("src") or "", line))
             image.attrs["data-done"] = "1"
@@ -236,16 +239,28 @@ def _image(node: LexborNode, state: _Pass) -> None:
         del node.attrs["data-done"]
         return
     src = node.attributes.get("src") or ""
-    if not (node.attributes.get("alt") or "").strip():
+    alt = node.attributes.get("alt") or ""
+    if not alt.strip():
         state.error(
             node, f"the image '{src}' has no alt text", "describe what it shows: ![Børn leger på torvet](billede.jpg)"
         )
-    if _is_relative(src):
-        try:
-            src = state.resolve_image(unquote(src))
-        except FixableError as exc:
-            state.error(node, exc.message, exc.hint)
-            return
-        node.attrs["src"] = src
-    node.attrs["loading"] = "lazy"
-    state.images.append(Reference(src, state.line(node)))
+    if not _is_relative(src):
+        node.attrs["loading"] = "lazy"
+        state.images.append(Reference(src, state.line(node)))
+        return
+    line = state.line(node)
+    try:  # the image step gives the element to use instead (a <picture> with the sizes it made)
+        html = state.resolve_image(unquote(src), alt)
+    except FixableError as exc:
+        state.error(node, exc.message, exc.hint)
+        return
+    fragment = LexborHTMLParser(f"<body>{html}</body>").body
+    element = fragment.child if fragment is not None else None
+    if element is None:
+        return
+    image = element if element.tag == "img" else element.css_first("img")
+    if image is not None:
+        state.images.append(Reference(image.attributes.get("src") or "", line))
+        if node.attributes.get("title"):
+            image.attrs["title"] = node.attributes.get("title") or ""
+    node.replace_with(element)

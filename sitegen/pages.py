@@ -14,14 +14,15 @@ from typing import Any
 
 import jinja2
 
-from .context import with_body
+from .context import with_body, with_media
 from .errors import FixableError, FixableWarning, SiteError, SiteErrors, did_you_mean
-from .images import ImageResolver
+from .images import ImageResolver, Media, MediaFile, page_media
 from .markdown import RenderedMarkdown, render_markdown
 from .model import Entry, EntryId, Site
 from .parallel import parallel_map, shared_state, state
 from .plan import PlannedPage
 from .render import Theme, render_page
+from .shortcodes import ShortcodeContext
 from .text import slugify
 
 
@@ -34,6 +35,7 @@ class RenderState:
     theme: Theme
     env: jinja2.Environment
     known: frozenset[EntryId]  # every content file, visible or not
+    media: Media | None = None  # the image step; None: set up from root and config when needed
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class PageResult:
     errors: tuple[SiteError, ...]
     warnings: tuple[SiteError, ...]
     images: tuple[tuple[str, str], ...]  # (path in output/, source file relative to root)
+    media: tuple[MediaFile, ...] = ()  # the files in output/media/ the page needs, and how to make them
 
 
 def render_pages(
@@ -54,40 +57,46 @@ def render_pages(
         return parallel_map(_render_one, work, jobs)
 
 
-def render_body(render_state: RenderState, entry: Entry) -> tuple[RenderedMarkdown, dict[str, Path]]:
-    """The Markdown of one content page, and the images it publishes (output path -> file)."""
+def render_body(render_state: RenderState, entry: Entry) -> tuple[RenderedMarkdown, ImageResolver]:
+    """The Markdown of one content page, and the resolver that knows the image files it needs."""
     site = render_state.site
     source = entry.source
-    resolver = ImageResolver(render_state.root, source.path, site.config.base_path)
+    media = render_state.media or Media(render_state.root, site.config, render_state.theme.directory)
+    resolver = media.resolver(source.path)
     body = render_markdown(
         source.body,
         path=source.path,
         first_line=source.body_line,
         resolve_link=lambda href: resolve_link(site, render_state.known, source.path, entry.lang, href),
         resolve_image=resolver,
+        shortcode_context=ShortcodeContext(
+            source.path, entry.lang, site.config.languages[entry.lang].locale, render_state.root
+        ),
     )
-    return body, resolver.published
+    return body, resolver
 
 
 def _render_one(item: tuple[PlannedPage, dict[str, Any]]) -> PageResult:
     page, context = item
     shared: RenderState = state()
     body = None
-    images: dict[str, Path] = {}
+    files: tuple[MediaFile, ...] = ()
     source_path = f"the {page.kind} page ({page.url})"
     if page.entry:
         entry = shared.site.entries[page.entry]
         source_path = entry.source.path
-        body, images = render_body(shared, entry)
-        if body.errors:
-            return PageResult(page.output, b"", body, body.errors, body.warnings, ())
-        context = with_body(context, body)
+        body, resolver = render_body(shared, entry)
+        media = page_media(resolver, shared.site, entry, body)
+        if body.errors or media.errors:
+            return PageResult(page.output, b"", body, body.errors + media.errors, body.warnings, ())
+        context = with_media(with_body(context, body), media.image, media.share)
+        files = media.files
     try:
         html = render_page(shared.env, page.template, context, source_path, shared.theme)
     except SiteErrors as exc:
         return PageResult(page.output, b"", body, tuple(exc.errors), (), ())
-    published = tuple((out, src.relative_to(shared.root).as_posix()) for out, src in sorted(images.items()))
-    return PageResult(page.output, html.encode("utf-8"), body, (), body.warnings if body else (), published)
+    published = tuple(sorted({(file.output, source) for file in files for source in file.sources}))
+    return PageResult(page.output, html.encode("utf-8"), body, (), body.warnings if body else (), published, files)
 
 
 def resolve_link(site: Site, known: frozenset[EntryId], source_path: str, lang: str, href: str) -> str:

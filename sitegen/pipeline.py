@@ -14,6 +14,7 @@ from .checks import Finding, OutputIndex, check_external, check_site
 from .config import load_config
 from .content import load_sources
 from .context import page_context
+from .datafiles import data_fingerprint
 from .depgraph import (
     BuildState,
     generator_fingerprint,
@@ -28,6 +29,8 @@ from .depgraph import (
 from .errors import SiteError, SiteErrors
 from .feeds import machine_outputs
 from .headers import headers_file
+from .images import Media, produce
+from .manifest import clear_build_marker, write_build_marker
 from .markdown import RenderedMarkdown
 from .model import Entry, Site, assemble_site
 from .output import Content, recover, write_output
@@ -35,6 +38,7 @@ from .pages import PageResult, RenderState, collapse_repeats, render_body, rende
 from .parallel import default_jobs
 from .plan import PlannedPage, plan_site
 from .render import check_templates, load_theme, make_environment
+from .search import search_index
 from .text import slugify
 
 
@@ -62,6 +66,7 @@ class BuildReport:
     warnings: list[SiteError]
     seconds: float
     findings: list[Finding] = field(default_factory=list)
+    image_seconds: float = 0.0  # making image derivatives and share cards
 
 
 def build(options: BuildOptions, progress: Callable[[str], None] | None = None) -> BuildReport:
@@ -69,6 +74,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     started = time.perf_counter()
     root = options.root.resolve()
     out_dir = (options.output or root / "output").resolve()
+    clear_build_marker(root, out_dir)  # until this build succeeds, output/ is not deployable
     recover(out_dir)  # finish a commit an earlier build was interrupted in
     config = load_config(root)
     if options.base_url:
@@ -94,7 +100,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     closures = template_closures(env)
     contexts = [page_context(site, page, None) for page in planned]
     fingerprints = [
-        page_fingerprint(salt, closures.get(page.template, ""), context, _source_text(site, page))
+        page_fingerprint(salt, closures.get(page.template, ""), context, _source_text(site, page, root))
         for page, context in zip(planned, contexts, strict=True)
     ]
     stale = [
@@ -111,10 +117,12 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     ]
     if progress:
         progress(f"rendering {len(stale)} of {len(planned)} pages")
-    render_state = RenderState(root, site, theme, env, content.found)
+    media = Media(root, config, theme.directory)
+    render_state = RenderState(root, site, theme, env, content.found, media)
     results = render_pages(render_state, [(planned[i], contexts[i]) for i in stale], options.jobs)
+    images = produce(media, [file for r in results for file in r.media], options.jobs)  # in .cache/, not output/
 
-    errors = collapse_repeats([e for r in results for e in r.errors])
+    errors = collapse_repeats([*(e for r in results for e in r.errors), *images.errors])
     rendered = {planned[i].output: result for i, result in zip(stale, results, strict=True)}
     fresh_records = {
         page.output: previous.outputs[page.output] for page in planned if previous and page.output not in rendered
@@ -136,7 +144,10 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     files.update(machine_outputs(site, planned, body_of))
     files.update(theme.files)
     files["_headers"] = headers_file(config.base_path)
-    files.update({output: root / source for r in results for output, source in r.images})
+    files.update(images.files)
+    if progress:
+        progress("indexing for search")
+    files.update(search_index(root, out_dir, planned, files))  # output/pagefind/, from the pages about to be written
     kept = set(fresh_records) | {image[1] for record in fresh_records.values() for image in record.images}
     findings: list[Finding] = []
     if options.check or options.strict:
@@ -164,6 +175,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
             records[page.output] = record
     if rendered or previous is None or records != previous.outputs or previous.url_map != url_map:
         save_state(state_file, BuildState(salt, url_map, records))
+    write_build_marker(root, out_dir, options, config.base_url)  # the last step: `deploy` checks it
     return BuildReport(
         len(planned),
         len(files) + len(kept),
@@ -173,6 +185,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
         warnings,
         time.perf_counter() - started,
         findings,
+        images.seconds,
     )
 
 
@@ -198,12 +211,13 @@ def _state_file(root: Path, out_dir: Path) -> Path:
     return root / ".cache" / "state" / f"{slugify(name) or 'output'}-{hash_text(name)[:8]}.json"
 
 
-def _source_text(site: Site, page: PlannedPage) -> str:
-    """A content page's own text: its front matter as validated and its Markdown body."""
+def _source_text(site: Site, page: PlannedPage, root: Path | None = None) -> str:
+    """A content page's own text: its front matter as validated, its Markdown body and (with `root`) its data files."""
     if not page.entry:
         return ""
     source = site.entries[page.entry].source
-    return f"{source.meta.model_dump_json()}\n{source.body_line}\n{source.body}"
+    data = data_fingerprint(root, source.body) if root else ""
+    return f"{source.meta.model_dump_json()}\n{source.body_line}\n{source.body}{data}"
 
 
 def _body_source(

@@ -9,6 +9,7 @@ from .errors import SiteError, raise_if_any
 from .model import EntryId, Site
 
 TEMPLATES = {"stories": "story.html", "towns": "town.html", "pages": "page.html"}
+SEARCH_WORDS = {"da": "soeg", "en": "search"}  # the search page's URL word unless config.yaml names one
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Pagination:
 class PlannedPage:
     """One HTML file to render: what it shows and where it goes."""
 
-    kind: str  # story, town, page, home, archive, topics, topic, audience, towns, notfound
+    kind: str  # story, town, page, home, archive, topics, topic, audience, towns, search, notfound
     lang: str
     url: str  # site-relative, with the base path
     template: str
@@ -39,6 +40,12 @@ def output_path(url: str, base_path: str) -> str:
     """The file in output/ for a URL: its path below the base path, index.html for folders."""
     relative = url[len(base_path) :]
     return relative + "index.html" if relative == "" or relative.endswith("/") else relative
+
+
+def search_url(site: Site, lang: str) -> str:
+    """The search page of a language: /soeg/ in Danish, /en/search/ in English (or sections.search)."""
+    word = site.config.languages[lang].sections.search or SEARCH_WORDS.get(lang, "search")
+    return f"{site.home_url(lang)}{word}/"
 
 
 def plan_site(site: Site) -> list[PlannedPage]:
@@ -89,6 +96,7 @@ def _plan_language(site: Site, lang: str) -> list[PlannedPage]:
                     term=term,
                 )
             )
+    pages.append(PlannedPage("search", lang, search_url(site, lang), "search.html"))
     pages.append(PlannedPage("notfound", lang, site.home_url(lang) + "404.html", "404.html"))
     return pages
 

@@ -75,6 +75,9 @@ class _FrontMatter(BaseModel):
     )
     image: str | None = Field(default=None, description="A photo next to the content, e.g. images/havn.jpg.")
     image_alt: str | None = Field(default=None, description="What the photo shows, for people who cannot see it.")
+    image_decorative: DanishBool = Field(
+        default=False, description="true when the photo is only decoration and needs no image_alt."
+    )
 
 
 class Story(_FrontMatter):

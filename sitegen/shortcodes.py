@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from markupsafe import escape
 
+from .charts import chart
 from .errors import FixableError, did_you_mean
 
 SHORTCODE = re.compile(r"^\{\{<\s*([a-z][a-z0-9_-]*)((?:\s+[a-z_]+=\"[^\"]*\")*)\s*>\}\}$", re.S)
@@ -29,7 +31,23 @@ class ShortcodeCall:
     args: dict[str, str]
 
 
-ImageResolver = Callable[[str], str]  # source-relative path -> URL, raises FixableError
+ImageResolver = Callable[[str, str], str]  # (source-relative path, alt) -> HTML of the image, raises FixableError
+
+
+@dataclass
+class ShortcodeContext:
+    """The page a short code is on, for short codes that need more than their arguments (`chart`)."""
+
+    path: str  # the content file, relative to the project
+    lang: str
+    locale: str  # Babel's name of the language, e.g. da_DK
+    root: Path  # the project folder; data files are read from content/data/
+    counts: dict[str, int] = field(default_factory=dict)  # short code name -> calls so far on this page
+
+    def next_id(self, name: str) -> str:
+        """An id unique on the page: chart-1, chart-2, ..."""
+        self.counts[name] = self.counts.get(name, 0) + 1
+        return f"{name}-{self.counts[name]}"
 
 
 def parse_shortcode(text: str) -> ShortcodeCall | None:
@@ -54,24 +72,30 @@ def figure(args: dict[str, str], resolve_image: ImageResolver) -> str:
     _require(args, "figure", required={"src", "alt"}, optional={"caption", "credit"})
     if not args["alt"].strip():
         raise ShortcodeError("figure: alt is empty", 'describe what the photo shows: alt="Børn på legepladsen"')
-    src = resolve_image(args["src"])
+    image = resolve_image(args["src"], args["alt"])  # a <picture> through the image pipeline
     caption = ""
     if args.get("caption") or args.get("credit"):
         parts = [str(escape(args.get("caption", "")))]
         if args.get("credit"):
             parts.append(f'<span class="credit">{escape(args["credit"])}</span>')
         caption = f"<figcaption>{' '.join(p for p in parts if p)}</figcaption>"
-    return f'<figure><img src="{escape(src)}" alt="{escape(args["alt"])}" loading="lazy">{caption}</figure>'
+    return f"<figure>{image}{caption}</figure>"
 
 
 SHORTCODES: dict[str, Callable[[dict[str, str], ImageResolver], str]] = {"figure": figure}
+PAGE_SHORTCODES: dict[str, Callable[[dict[str, str], ShortcodeContext], str]] = {"chart": chart}  # need the page
 
 
-def expand(call: ShortcodeCall, resolve_image: ImageResolver) -> str:
-    """The HTML of one short code call."""
+def expand(call: ShortcodeCall, resolve_image: ImageResolver, context: ShortcodeContext | None = None) -> str:
+    """The HTML of one short code call; `context` is the page, for the short codes in PAGE_SHORTCODES."""
+    if call.name in PAGE_SHORTCODES:
+        if context is None:
+            raise ShortcodeError(f"{call.name}: this short code works only in content files", "")
+        return PAGE_SHORTCODES[call.name](call.args, context)
     function = SHORTCODES.get(call.name)
     if function is None:
-        hint = did_you_mean(call.name, SHORTCODES) or f"known short codes: {', '.join(SHORTCODES)}"
+        known = [*SHORTCODES, *PAGE_SHORTCODES]
+        hint = did_you_mean(call.name, known) or f"known short codes: {', '.join(known)}"
         raise ShortcodeError(f"unknown short code '{call.name}'", hint)
     return function(call.args, resolve_image)
 

@@ -11,7 +11,8 @@ from .conftest import Site
 
 def test_policy_has_no_unsafe_inline_or_other_hosts() -> None:
     policy = content_security_policy()
-    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy and "http" not in policy
+    assert "unsafe-inline" not in policy and "'unsafe-eval'" not in policy and "http" not in policy
+    assert "script-src 'self' 'wasm-unsafe-eval';" in policy  # WebAssembly for the search, nothing more
     assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
     assert "frame-ancestors" not in content_security_policy(for_meta=True)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from markupsafe import escape
 
 from sitegen.errors import FixableError
 from sitegen.markdown import RenderedMarkdown, render_markdown
@@ -14,8 +15,8 @@ def _links(href: str) -> str:
     return "/historier/" + href.split(".")[0] + "/" + ("#" + href.split("#")[1] if "#" in href else "")
 
 
-def _images(src: str) -> str:
-    return "/media/" + src
+def _images(src: str, alt: str) -> str:
+    return f'<img src="/media/{src}" alt="{escape(alt)}" loading="lazy">'
 
 
 def render(text: str, first_line: int = 1) -> RenderedMarkdown:

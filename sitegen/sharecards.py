@@ -1,0 +1,146 @@
+"""Share cards: the 1200×630 picture that social networks show for a story or a town (og:image).
+
+With a photo, the card is the photo cropped to fill, under an ink shade, with the title in the
+brand's bold type. Without one it is the brand design: ink ground, the yellow brand mark and the
+title. Both have the brand mark with the site's name at the top and the colour band at the bottom.
+The type is the theme's bundled font, so a card looks the same on every machine.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont, ImageOps
+
+DESIGN_VERSION = 1  # change when the design changes: every card gets a new name
+CARD_SIZE = (1200, 630)
+INK = (0x1B, 0x1F, 0x3B)
+YELLOW = (0xFF, 0xD5, 0x00)
+RED = (0xC8, 0x10, 0x2E)
+BLUE = (0x00, 0x55, 0xBF)
+GREEN = (0x00, 0x7A, 0x33)
+CREAM = (0xFF, 0xF8, 0xE6)
+MARGIN = 64
+BAND = 14  # height of the colour band along the bottom edge
+TITLE_SIZES = (72, 64, 56, 50, 44, 40)  # the largest that fits is used
+TITLE_LINES = 3
+
+Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+
+
+@dataclass(frozen=True)
+class CardText:
+    title: str
+    eyebrow: str  # above the title: a story's town, a town's municipality
+    brand: str  # the site's name, next to the brand mark
+
+
+def draw_card(photo: Image.Image | None, text: CardText, font_path: Path | None) -> Image.Image:
+    """The card as an RGB image; `photo` is an upright sRGB image (any size), or None for the brand design."""
+    width, height = CARD_SIZE
+    card = _photo_ground(photo) if photo is not None else _brand_ground()
+    draw = ImageDraw.Draw(card)
+
+    mark = 64
+    _brand_mark(draw, MARGIN, 52, mark)
+    brand_font = _font(font_path, 30)
+    draw.text((MARGIN + mark + 20, 52 + mark // 2), text.brand, font=brand_font, fill=CREAM, anchor="lm")
+
+    title_width = width - 2 * MARGIN if photo is not None else width - 2 * MARGIN - 330
+    size, lines = _fit_title(draw, text.title, font_path, title_width)
+    title_font = _font(font_path, size)
+    line_height = round(size * 1.18)
+    y = height - BAND - 56 - line_height * len(lines)
+    if text.eyebrow:
+        eyebrow_font = _font(font_path, 30)
+        draw.text((MARGIN, y - 14), text.eyebrow, font=eyebrow_font, fill=YELLOW, anchor="ls")
+    for line in lines:
+        draw.text((MARGIN, y + line_height - round(size * 0.22)), line, font=title_font, fill=CREAM, anchor="ls")
+        y += line_height
+
+    for index, colour in enumerate((YELLOW, RED, BLUE, GREEN)):
+        draw.rectangle((index * width // 4, height - BAND, (index + 1) * width // 4, height), fill=colour)
+    return card
+
+
+def _photo_ground(photo: Image.Image) -> Image.Image:
+    """The photo cropped to fill the card, shaded with ink towards the bottom (title) and the top (brand)."""
+    if photo.mode != "RGB":
+        ground = Image.new("RGB", photo.size, CREAM)
+        ground.paste(photo, mask=photo.getchannel("A") if "A" in photo.getbands() else None)
+        photo = ground
+    card = ImageOps.fit(photo, CARD_SIZE, Image.Resampling.LANCZOS, centering=(0.5, 0.45))
+    height = CARD_SIZE[1]
+    shade = Image.new("L", (1, height))
+    shade.putdata([_shade(y / (height - 1)) for y in range(height)])
+    return Image.composite(Image.new("RGB", CARD_SIZE, INK), card, shade.resize(CARD_SIZE))
+
+
+def _shade(position: float) -> int:
+    """Opacity of the ink at a height (0 top, 1 bottom): a light band at the top, dark towards the bottom."""
+    top = max(0.0, 0.55 * (1 - position / 0.25))
+    bottom = max(0.0, 0.9 * (position - 0.3) / 0.7)
+    return round(255 * max(top, bottom))
+
+
+def _brand_ground() -> Image.Image:
+    """Ink ground with a large brand mark on the right."""
+    card = Image.new("RGB", CARD_SIZE, INK)
+    size = 300
+    _brand_mark(ImageDraw.Draw(card), CARD_SIZE[0] - MARGIN - size, (CARD_SIZE[1] - BAND - size) // 2, size)
+    return card
+
+
+def _brand_mark(draw: ImageDraw.ImageDraw, x: int, y: int, size: int) -> None:
+    """The logo of favicon.svg: a yellow rounded square with red, blue, green and ink blocks (32 units)."""
+    unit = size / 32
+
+    def box(left: float, top: float, width: float, height: float, radius: float, colour: tuple[int, int, int]) -> None:
+        shape = (x + left * unit, y + top * unit, x + (left + width) * unit, y + (top + height) * unit)
+        draw.rounded_rectangle(shape, radius=radius * unit, fill=colour)
+
+    box(0, 0, 32, 32, 7, YELLOW)
+    box(5, 7, 10, 8, 2, RED)
+    box(17, 7, 10, 8, 2, BLUE)
+    box(5, 18, 10, 8, 2, GREEN)
+    box(17, 18, 10, 8, 2, INK)
+
+
+def _fit_title(draw: ImageDraw.ImageDraw, title: str, font_path: Path | None, width: int) -> tuple[int, list[str]]:
+    """The largest size at which the title fits in TITLE_LINES lines; else the smallest, cut with '…'."""
+    for size in TITLE_SIZES:
+        font = _font(font_path, size)
+        lines = _wrap(draw, title, font, width)
+        if len(lines) <= TITLE_LINES and all(draw.textlength(line, font=font) <= width for line in lines):
+            return size, lines
+    size = TITLE_SIZES[-1]
+    font = _font(font_path, size)
+    lines = _wrap(draw, title, font, width)[:TITLE_LINES]
+    last = lines[-1]
+    while last and draw.textlength(last + "…", font=font) > width:
+        last = last[:-1].rstrip()
+    lines[-1] = last + "…"
+    return size, lines
+
+
+def _wrap(draw: ImageDraw.ImageDraw, text: str, font: Font, width: int) -> list[str]:
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        trial = f"{current} {word}" if current else word
+        if current and draw.textlength(trial, font=font) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = trial
+    return [*lines, current] if current else lines or [""]
+
+
+@functools.lru_cache(maxsize=32)
+def _font(path: Path | None, size: int) -> Font:
+    """The bundled font (basic layout, so cards do not depend on the machine's text shaping library)."""
+    if path is None:
+        return ImageFont.load_default(size)
+    return ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.BASIC)

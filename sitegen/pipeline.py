@@ -90,7 +90,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     state_file = _state_file(root, out_dir)
     salt = hash_text(
         generator,
-        config.model_dump_json(),
+        config.model_dump_json(exclude={"deploy"}),  # where the site goes does not change its pages
         json.dumps(theme.strings, sort_keys=True),
         json.dumps(theme.assets, sort_keys=True),
     )

@@ -16,8 +16,6 @@ from .config import Config
 from .errors import FixableError, SiteError, SiteErrors, display_path
 from .i18n import Strings, load_strings, local_date, translate
 
-FINGERPRINTED = {".css", ".js"}
-
 
 @dataclass(frozen=True)
 class Theme:
@@ -35,7 +33,7 @@ class Theme:
 
 
 def load_theme(root: Path, config: Config, fingerprint: bool = True) -> Theme:
-    """Find the theme, read its strings and fingerprint its static files (CSS and JavaScript)."""
+    """Find the theme, read its strings and fingerprint its static files."""
     directory = root / "themes" / config.theme
     if not (directory / "templates").is_dir():
         raise SiteErrors(
@@ -55,7 +53,7 @@ def load_theme(root: Path, config: Config, fingerprint: bool = True) -> Theme:
     for path in sorted(p for p in static.rglob("*") if p.is_file()) if static.is_dir() else []:
         name = path.relative_to(static).as_posix()
         published = f"static/{name}"
-        if fingerprint and path.suffix in FINGERPRINTED:
+        if fingerprint:  # every static file: the CDN may then cache them all for a year
             digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
             published = f"static/{name[: -len(path.suffix)]}.{digest}{path.suffix}"
         assets[name] = published

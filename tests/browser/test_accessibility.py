@@ -96,8 +96,9 @@ def test_axe_reports_a_known_violation(axe_page: Page) -> None:
     """The harness itself: an image without alt text on a real page must be reported."""
     axe_page.goto("/")
     axe_page.evaluate(
-        "document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/static/hero.svg\">')"
+        "document.querySelector('main').insertAdjacentHTML('beforeend', "
+        "'<img src=\"data:image/gif;base64,R0lGODlhAQABAAAAACw=\">')"
     )
     report = _report("/ (with a broken image)", _axe(axe_page))
     assert any("image-alt" in line for line in report), report
-    assert any(line.startswith("    #indhold > img") for line in report), report
+    assert any(line.startswith("    ") and "img" in line for line in report), report

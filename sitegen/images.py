@@ -262,7 +262,7 @@ class Media:
         inputs = [photo] if photo else []
         if self.font:
             inputs.append((self.font, self.info(self.font, font=True)))
-        name = "JPEG" if photo else "PNG"
+        name = "JPEG"  # also for the flat brand design: encodes ten times faster than PNG, for thousands of pages
         shas = [info.sha for _, info in inputs]
         digest = _digest("card", DESIGN_VERSION, PIPELINE_VERSION, name, CARD_QUALITY, *shas, *asdict(text).values())
         extension = ENCODERS[name].extension
@@ -350,7 +350,7 @@ def page_media(resolver: ImageResolver, site: Site, entry: Entry, body: Rendered
             "width": width,
             "height": height,
             "alt": f"{entry.title} – {meta.image_alt}" if photo and meta.image_alt else entry.title,
-            "type": ENCODERS["JPEG" if photo else "PNG"].mime,
+            "type": ENCODERS["JPEG"].mime,
         }
     return PageMedia(image, share, tuple(files), tuple(errors))
 

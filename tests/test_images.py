@@ -452,7 +452,7 @@ def test_share_cards_for_stories_and_towns(site: Site) -> None:
     assert (with_photo["og:image:width"], with_photo["og:image:height"]) == ("1200", "630")
     assert with_photo["og:image:alt"] == "Foto – Torvet en sommerdag"
     without_photo = _meta(site.read("byer/grindsted/index.html"))
-    assert without_photo["og:image"].endswith(".png") and without_photo["og:image:alt"] == "Grindsted"
+    assert without_photo["og:image"].endswith(".jpg") and without_photo["og:image:alt"] == "Grindsted"
     for meta in (with_photo, without_photo):
         data = (site.root / "output" / meta["og:image"].removeprefix("https://example.dk/")).read_bytes()
         with Image.open(io.BytesIO(data)) as card:

@@ -49,6 +49,8 @@ def header_rules(base_path: str) -> list[tuple[str, dict[str, str]]]:
         (f"{base_path}*", {"Content-Security-Policy": content_security_policy(), **SECURITY_HEADERS}),
         (f"{base_path}static/*", {"Cache-Control": IMMUTABLE}),
         (f"{base_path}media/*", {"Cache-Control": IMMUTABLE}),
+        (f"{base_path}pagefind/index/*", {"Cache-Control": IMMUTABLE}),  # the search index: hashed names
+        (f"{base_path}pagefind/fragment/*", {"Cache-Control": IMMUTABLE}),
         (f"{base_path}*.html", {"Cache-Control": REVALIDATE}),
         (f"{base_path}*.xml", {"Cache-Control": REVALIDATE}),
     ]

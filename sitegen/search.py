@@ -1,0 +1,183 @@
+"""Full-text search: a Pagefind index of the pages this build is about to publish, one per language.
+
+Pagefind (the `pagefind[extended]` wheel, which ships its binary) reads the HTML pages that carry
+`data-pagefind-body` (the <article> of stories, towns and pages; navigation, footers, lists, the 404
+and redirect pages are left out), splits them by <html lang> and stems Danish and English words.
+The theme's `search.html` and `static/search.js` use its JS API; nothing is loaded from another host.
+
+The index is built from this build's pages, never from output/, which still shows the last build:
+the pages are copied into a temporary folder inside `.cache/search/`, Pagefind writes its bundle
+there, and the finished bundle is renamed to `.cache/search/<key>/`, where the key is a hash of the
+indexed pages and the Pagefind version. Its files go into output/pagefind/ through `output.py` like
+every other file, so a failed build leaves the old index, and an unchanged site reuses the cached
+bundle without running Pagefind at all (about a second for a thousand stories) and writes nothing.
+Pagefind's bundle is the same for the same pages, except for the order of the languages in
+`pagefind-entry.json`, which is written sorted here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterable
+from importlib import metadata
+from pathlib import Path
+
+from .errors import SiteError, SiteErrors
+from .output import Content
+from .plan import PlannedPage
+
+BUNDLE_FOLDER = "pagefind"  # output/pagefind/: the JS API looks for its files beside pagefind.js
+MARKER = b"data-pagefind-body"
+NOT_INDEXED = frozenset({"notfound", "redirect", "search"})  # never searched for, whatever they carry
+# Pagefind's ready-made UIs are not published: search.js uses the JS API, and the default UI sets inline
+# styles, which the CSP forbids.
+UNPUBLISHED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
+PACKAGE = "pagefind-bin-extended"
+INDEX_FORMAT = "1"  # part of the cache key: change it when the options or the tidying below change
+CACHED_BUNDLES = 4  # kept in .cache/search/ (output/ and the preview each use one)
+TIMEOUT_SECONDS = 600
+INSTALL_HINT = "install the pinned packages (./dev setup), or: .venv/bin/pip install 'pagefind[extended]'"
+
+
+def search_index(
+    root: Path, out_dir: Path, planned: list[PlannedPage], files: dict[str, Content]
+) -> dict[str, Content]:
+    """The files of output/pagefind/ for this build's pages: path in output/ -> file in .cache/search/."""
+    pages = indexed_pages(out_dir, planned, files)
+    if not pages:
+        return {}
+    cache = root / ".cache" / "search"
+    bundle = cache / bundle_key(pages)
+    if bundle.is_dir():
+        os.utime(bundle)  # recently used: kept by _prune
+    else:
+        _build_bundle(cache, bundle, pages)
+    _prune(cache, bundle)
+    return {f"{BUNDLE_FOLDER}/{relative}": path for relative, path in _listing(bundle)}
+
+
+def indexed_pages(out_dir: Path, planned: list[PlannedPage], files: dict[str, Content]) -> list[tuple[str, bytes]]:
+    """(path in output/, HTML) of every page this build publishes that Pagefind indexes, in path order.
+
+    A page rendered now is in `files`; one that did not change is already in output/."""
+    pages = []
+    for page in planned:
+        if page.kind in NOT_INDEXED:
+            continue
+        content = files.get(page.output)
+        if content is None:
+            data = (out_dir / page.output).read_bytes()
+        else:
+            data = content.read_bytes() if isinstance(content, Path) else content
+        if MARKER in data:
+            pages.append((page.output, data))
+    return sorted(pages)
+
+
+def bundle_key(pages: Iterable[tuple[str, bytes]]) -> str:
+    """A hash of everything the bundle is made from: the pages, their paths and the Pagefind version."""
+    digest = hashlib.sha256(f"{INDEX_FORMAT}\0{_version()}\0".encode())
+    for path, data in pages:
+        digest.update(path.encode() + b"\0" + hashlib.sha256(data).digest())
+    return digest.hexdigest()[:32]
+
+
+def pagefind_binary() -> Path:
+    """The Pagefind binary inside the `pagefind-bin-extended` wheel."""
+    try:
+        from pagefind_bin_extended import get_executable  # type: ignore[import-untyped]
+
+        return Path(get_executable())
+    except (ImportError, FileNotFoundError):
+        raise SiteErrors(
+            [SiteError("pagefind", 0, "Pagefind (extended) is not installed; the search index needs it", INSTALL_HINT)]
+        ) from None
+
+
+def _version() -> str:
+    try:
+        return metadata.version(PACKAGE)
+    except metadata.PackageNotFoundError:
+        raise SiteErrors(
+            [SiteError("pagefind", 0, "Pagefind (extended) is not installed; the search index needs it", INSTALL_HINT)]
+        ) from None
+
+
+def _build_bundle(cache: Path, bundle: Path, pages: list[tuple[str, bytes]]) -> None:
+    """Run Pagefind on a copy of the pages; the bundle appears at `bundle` complete, or not at all."""
+    binary = pagefind_binary()
+    cache.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="tmp-", dir=cache) as temporary:
+        work = Path(temporary)
+        for path, data in pages:
+            target = work / "site" / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        # In its own folder, so no pagefind.yml of the project is read; PAGEFIND_* settings are left out too.
+        environment = {name: value for name, value in os.environ.items() if not name.startswith("PAGEFIND_")}
+        command = [str(binary), "--site", "site", "--output-path", "bundle", "--quiet"]
+        try:
+            result = subprocess.run(
+                command, cwd=work, env=environment, capture_output=True, text=True, timeout=TIMEOUT_SECONDS
+            )
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise _failure(str(error)) from None
+        if result.returncode != 0:
+            raise _failure((result.stderr or result.stdout).strip())
+        _tidy(work / "bundle")
+        try:
+            os.replace(work / "bundle", bundle)
+        except OSError:  # another build made the same bundle meanwhile
+            if not bundle.is_dir():
+                raise
+
+
+def _tidy(bundle: Path) -> None:
+    """Leave out the files the site does not use, and make the bundle the same for the same pages."""
+    for path in bundle.iterdir():
+        if path.is_file() and path.name.startswith(UNPUBLISHED):
+            path.unlink()
+    shutil.rmtree(bundle / "playground", ignore_errors=True)
+    entry = bundle / "pagefind-entry.json"
+    data = json.loads(entry.read_text(encoding="utf-8"))  # its languages come in any order
+    entry.write_text(json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _listing(bundle: Path) -> list[tuple[str, Path]]:
+    return sorted((path.relative_to(bundle).as_posix(), path) for path in bundle.rglob("*") if path.is_file())
+
+
+def _prune(cache: Path, current: Path) -> None:
+    """Keep the most recently used bundles; remove temporary folders of builds that were killed."""
+    now = time.time()
+    bundles = []
+    for path in cache.iterdir():
+        if path.name.startswith("tmp-"):
+            if now - path.stat().st_mtime > TIMEOUT_SECONDS:  # not a build running right now
+                shutil.rmtree(path, ignore_errors=True)
+        elif path.is_dir() and path != current:
+            bundles.append((path.stat().st_mtime, path))
+    for _, path in sorted(bundles, reverse=True)[CACHED_BUNDLES - 1 :]:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(path)
+
+
+def _failure(detail: str) -> SiteErrors:
+    lines = detail.splitlines()[-12:] or ["(no output)"]
+    return SiteErrors(
+        [
+            SiteError(
+                "pagefind",
+                0,
+                "indexing the pages for search failed: " + " / ".join(lines),
+                "the site was not written; fix what Pagefind names, or tell the developers",
+            )
+        ]
+    )

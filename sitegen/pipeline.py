@@ -52,6 +52,7 @@ class BuildOptions:
     output: Path | None = None  # default: root / "output"
     base_url: str | None = None  # overrides config.yaml, e.g. for the preview server
     fingerprint: bool = True  # content hashes in static file names (off in the preview, for live CSS)
+    search_index: bool = True  # False: keep the search index already in the output folder, if there is one
     check: bool = False  # run the checks of checks.py (always with strict, which fails on any finding)
     external_links: bool = False  # with check: also ask outside links whether they answer
 
@@ -145,10 +146,14 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     files.update(theme.files)
     files["_headers"] = headers_file(config.base_path)
     files.update(images.files)
-    if progress:
-        progress("indexing for search")
-    files.update(search_index(root, out_dir, planned, files))  # output/pagefind/, from the pages about to be written
     kept = set(fresh_records) | {image[1] for record in fresh_records.values() for image in record.images}
+    previous_index = _files_under(out_dir, "pagefind") if not options.search_index else set()
+    if previous_index:  # the preview keeps its first index: re-indexing every save would cost seconds
+        kept |= previous_index
+    else:
+        if progress:
+            progress("indexing for search")
+        files.update(search_index(root, out_dir, planned, files))  # from the pages about to be written
     findings: list[Finding] = []
     if options.check or options.strict:
         if progress:
@@ -200,6 +205,12 @@ def build_date() -> dt.date:
         return dt.datetime.now(ZoneInfo("Europe/Copenhagen")).date()
     except (ImportError, KeyError, OSError):
         return dt.datetime.now(dt.UTC).date()
+
+
+def _files_under(out_dir: Path, folder: str) -> set[str]:
+    """The files of one folder of the output, as output paths."""
+    base = out_dir / folder
+    return {p.relative_to(out_dir).as_posix() for p in base.rglob("*") if p.is_file()} if base.is_dir() else set()
 
 
 def _state_file(root: Path, out_dir: Path) -> Path:

@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -142,9 +142,11 @@ def serve(options: argparse.Namespace) -> int:
     status = PreviewStatus()
 
     def rebuild() -> None:
+        nonlocal settings
         started = time.perf_counter()
         try:
             report = build(settings)
+            settings = replace(settings, search_index=False)  # later saves keep this first search index
         except SiteErrors as exc:
             report_errors(exc)
             status.set([str(error) for error in exc.errors])

@@ -206,3 +206,13 @@ def test_hashed_index_files_are_cached_for_good_and_the_entry_is_revalidated() -
     assert object_headers("pagefind/index/en_1234567.pf_index", "/", "application/octet-stream")[0] == IMMUTABLE
     for path in ("pagefind/pagefind.js", "pagefind/pagefind-entry.json", "pagefind/wasm.da.pagefind"):
         assert object_headers(path, "/", "application/octet-stream")[0] == REVALIDATE, path
+
+
+def test_preview_rebuilds_keep_the_first_index(site: Site) -> None:
+    site.build()
+    index = {p: d for p, d in site.outputs().items() if p.startswith("pagefind/")}
+    assert index
+    site.write("content/stories/skolen.da.md", story("Skolen er åben", date="2026-04-01", town_key="billund"))
+    report = site.build(search_index=False)
+    assert report.rendered and not any(p.startswith("pagefind/") for p in report.written + report.deleted)
+    assert {p: d for p, d in site.outputs().items() if p.startswith("pagefind/")} == index

@@ -250,7 +250,11 @@ def check_external(urls: list[str], cache_file: Path) -> dict[str, str]:
     except (OSError, ValueError):
         cache = {}
     now = time.time()
-    fresh = {url: entry for url, entry in cache.items() if now - entry.get("checked", 0) < EXTERNAL_CACHE_SECONDS}
+    fresh = {  # answers are remembered for a day; failures are asked again every time
+        url: entry
+        for url, entry in cache.items()
+        if not entry.get("problem") and now - entry.get("checked", 0) < EXTERNAL_CACHE_SECONDS
+    }
     pending = [url for url in urls if url not in fresh]
     with ThreadPoolExecutor(max_workers=EXTERNAL_WORKERS) as pool:
         for url, problem in zip(pending, pool.map(_probe, pending), strict=True):

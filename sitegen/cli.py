@@ -216,14 +216,19 @@ def _check(options: argparse.Namespace) -> int:
     report = build(settings)
     findings = report.findings
     errors = [f for f in findings if f.severity == "error"]
-    failed = bool(errors) or (options.strict and bool(findings))
+    warnings = len(findings) - len(errors) + len(report.warnings)
+    failed = bool(errors) or (options.strict and warnings > 0)
     if options.format == "json":
-        print(json.dumps({"ok": not failed, "findings": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2))
+        build_warnings = [{"severity": "warning", **vars(w)} for w in report.warnings]
+        document = {"ok": not failed, "findings": build_warnings + [f.as_dict() for f in findings]}
+        print(json.dumps(document, ensure_ascii=False, indent=2))
     else:
+        for warning in report.warnings:
+            print(f"warning: {warning}")
         for finding in findings:
             print(f"{finding.severity}: {finding.problem}")
         if not options.quiet:
-            print(f"Checked {report.pages} pages: {len(errors)} errors, {len(findings) - len(errors)} warnings")
+            print(f"Checked {report.pages} pages: {len(errors)} errors, {warnings} warnings")
     return EXIT_CONTENT if failed else EXIT_OK
 
 

@@ -32,6 +32,8 @@ DATA_DIR = "content/data"
 SUFFIXES = (".csv", ".yaml", ".yml")
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _NUMBER_DECIMAL_COMMA = re.compile(r"^[+-]?\d+(?:,\d+)?$")
+# 1.400 or 12,500: most likely a thousands separator (Danish or English), so refused rather than guessed
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:[.,]\d{3})+$")
 _DATA_ARGUMENT = re.compile(r"\{\{<\s*chart\b(?:(?!>\}\}).)*?\bdata=\"([^\"]*)\"", re.S)
 _YAML_KEYS = ("columns", "rows", "note", "source")
 
@@ -285,6 +287,8 @@ def _as_number(value: object, decimal_comma: bool) -> Decimal | None:
     if isinstance(value, int | float):
         return Decimal(str(value)) if value == value and abs(value) != float("inf") else None
     text = str(value).strip().replace("\u2212", "-")
+    if _THOUSANDS.match(text):
+        return None
     if _NUMBER.match(text):
         return Decimal(text)
     if decimal_comma and _NUMBER_DECIMAL_COMMA.match(text):

@@ -86,7 +86,7 @@ def create(root: Path, kind: str, key: str, town: str | None, languages: list[st
     folder = root / "content" / FOLDERS[kind]
     towns = sorted({p.name.split(".")[0] for p in (root / "content" / "towns").glob("*.md")})
     if kind == "story":
-        town = _check_town(town, towns)
+        town = _check_town(slugify(town) if town else town, towns)
     targets = [folder / f"{slug}.{lang}.md" for lang in languages]
     existing = [p for p in targets if p.exists()]
     if existing:

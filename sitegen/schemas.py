@@ -38,8 +38,8 @@ def _iso_date(value: Any) -> Any:
 
 
 def _as_list(value: Any) -> Any:
-    """Let an editor write `topics: kultur` for a list of one."""
-    return [value] if isinstance(value, str) else value
+    """Let an editor write `topics: kultur` for a list of one, or `topics: kultur, natur` without brackets."""
+    return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
 
 
 def _slug(value: str) -> str:

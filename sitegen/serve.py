@@ -156,6 +156,8 @@ def serve(options: argparse.Namespace) -> int:
             status.set([f"internal error while building: {type(exc).__name__}: {exc}"])
             return
         status.set([])
+        for warning in report.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
         seconds = time.perf_counter() - started
         print(f"rebuilt: {len(report.rendered)} pages rendered, {len(report.written)} files written in {seconds:.2f} s")
 

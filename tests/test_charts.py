@@ -277,7 +277,7 @@ def test_errors_name_the_story_and_the_line_of_the_short_code(
         ),
         (
             "tal.csv",
-            "år,antal\n2020,1.324\n2021,\n",
+            "år,antal\n2020,1324\n2021,\n",
             "chart: an empty value in the column 'antal' is not a number (content/data/tal.csv, line 3)",
         ),
         (
@@ -429,3 +429,14 @@ def test_the_real_sample_story_shows_its_chart_in_both_languages(real_site: Site
         assert 'role="img"' in html and '<table class="chart-data">' in html and sample in html
         assert "BEV22" in html and "statistikbanken.dk" in html
     assert "<td>1.650</td>" in danish and "<td>1,650</td>" in english
+
+
+def test_thousands_separators_in_csv_are_refused_not_misread(site: Site) -> None:
+    site.write("content/data/tal.csv", "år,antal\n2023,1.400\n2024,1400\n")
+    site.write(
+        "content/stories/tal.da.md",
+        story("Tal", extra="translation: false\n", body='{{< chart data="tal.csv" title="Tal" >}}'),
+    )
+    with pytest.raises(SiteErrors) as caught:
+        site.build()
+    assert "'1.400' in the column 'antal' is not a number (content/data/tal.csv, line 2)" in str(caught.value)

@@ -82,3 +82,10 @@ def test_town_errors() -> None:
         "f.md:4: population: expected a whole number, got 'mange'",
         "f.md:7: distances: expected fields under it, got '5'",
     ]
+
+
+def test_topics_without_brackets_are_split_on_commas() -> None:
+    story = Story.model_validate(
+        {"title": "A", "date": "2026-01-01", "town": "billund", "summary": "B", "topics": "nature, leisure"}
+    )
+    assert story.topics == ["nature", "leisure"]

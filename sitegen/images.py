@@ -1,4 +1,4 @@
-"""Images: content photos as responsive, private, cached derivatives, and share cards.
+"""Images: the image step's planning, from an image reference in content to `<picture>` HTML.
 
 Two halves, on either side of rendering:
 
@@ -8,107 +8,55 @@ Two halves, on either side of rendering:
   file is made. The facts this needs (hash, pixel size, orientation, transparency) come from a
   manifest keyed by the source's size and modification time, so an unchanged image is never opened.
   Every file the HTML points to comes back as a `MediaFile`: its place in output/ and its recipe.
-- After rendering, `produce()` makes the recipes not yet in `.cache/images/` (each source decoded
-  once, in a process pool) and returns output path -> cached file, for `output.write_output`.
-  A file that cannot be decoded is an error at every content line that uses it.
+  `Media.card()` names a page's share card the same way (`pagemedia.py` decides its text).
+- After rendering, `produce()` hands the recipes not yet in `.cache/images/` to `imaging.make_all`
+  (each source decoded once, in a process pool) and returns output path -> cached file, for
+  `output.write_output`. A file that cannot be decoded is an error at every content line that uses it.
 
-Every derivative is turned upright (EXIF orientation), converted to sRGB and written without any
-metadata: no EXIF (GPS, camera serial numbers), XMP, comments or colour profiles.
+Opening, converting and encoding the files is `imaging.py`'s work; a page's lead image and share
+card, as its template sees them, are `pagemedia.py`'s.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
-import json
-import math
-import multiprocessing
-import os
 import posixpath
-import tempfile
 import time
-import warnings
 from collections import defaultdict
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from markupsafe import escape
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError, features
+from PIL import features
 
 from .config import Config
 from .errors import FixableError, SiteError
+from .imaging import (
+    CACHE_DIR,
+    CARD_QUALITY,
+    ENCODERS,
+    MAX_PIXELS,
+    PIPELINE_VERSION,
+    Card,
+    ImageProblem,
+    Resize,
+    SourceInfo,
+    Task,
+    make_all,
+    probe,
+    read_manifest,
+    write_manifest,
+)
 from .markdown import RenderedMarkdown
-from .model import Entry, Site
-from .schemas import Story, Town
-from .sharecards import CARD_SIZE, DESIGN_VERSION, CardText, draw_card
+from .model import Entry
+from .sharecards import DESIGN_VERSION, CardText
 from .text import slugify
 
-PIPELINE_VERSION = 1  # change when derivatives are made differently: every file gets a new name
-MAX_PIXELS = 100_000_000  # larger images are refused as possible decompression bombs
-Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 MEDIA_DIR = "media"
-CACHE_DIR = ".cache/images"
-MANIFEST_VERSION = 1
 FONT = "fonts/DejaVuSans-Bold.ttf"  # in the theme folder, for share cards
 IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".webp", ".avif", ".svg"}
 REFUSED_TYPES = {".gif": "GIF", ".tif": "TIFF", ".tiff": "TIFF", ".heic": "HEIC", ".heif": "HEIF", ".bmp": "BMP"}
-READABLE = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "AVIF": "AVIF"}  # Pillow's name -> ours
-SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF", b"\x00\x00\x00")  # files that claim to be images
-ORIENTATION = 0x0112
-REDUCING_GAP = 3  # reduce() by whole factors while the image stays 3× the target, then resample with Lanczos
-CARD_QUALITY = 85
-
-
-@dataclass(frozen=True)
-class Encoder:
-    extension: str
-    mime: str
-    options: tuple[tuple[str, Any], ...]  # passed to Image.save, part of every file name's hash
-
-
-ENCODERS = {
-    "AVIF": Encoder("avif", "image/avif", (("speed", 8), ("max_threads", 1))),
-    "WEBP": Encoder("webp", "image/webp", (("method", 4),)),
-    "JPEG": Encoder("jpg", "image/jpeg", (("optimize", True), ("progressive", True))),
-    "PNG": Encoder("png", "image/png", (("compress_level", 6),)),
-}
-
-
-@dataclass(frozen=True)
-class SourceInfo:
-    """What the HTML needs to know about a source file, recorded with the size and time it had."""
-
-    size: int
-    mtime_ns: int
-    sha: str
-    format: str  # JPEG, PNG, WEBP, AVIF, SVG; FONT for the share cards' font
-    width: int = 0  # upright, after the EXIF orientation
-    height: int = 0
-    alpha: bool = False
-
-
-@dataclass(frozen=True)
-class Resize:
-    """A derivative of a photo: this size, in this format."""
-
-    source: str  # relative to the project
-    width: int
-    height: int
-    format: str
-    quality: int
-
-
-@dataclass(frozen=True)
-class Card:
-    """A share card, with or without a photo."""
-
-    photo: str  # relative to the project; "" for the brand design
-    font: str  # relative to the project; "" for Pillow's own font
-    text: CardText
-    format: str
 
 
 @dataclass(frozen=True)
@@ -139,15 +87,8 @@ class MediaFile:
 
     @property
     def sources(self) -> tuple[str, ...]:
+        """The files it is made from, relative to the project."""
         return tuple(path for path, _ in self.inputs)
-
-
-class ImageProblem(Exception):
-    """A source file that cannot be used; `kind` decides the message."""
-
-    def __init__(self, kind: str, detail: str = "") -> None:
-        super().__init__(kind, detail)
-        self.kind, self.detail = kind, detail
 
 
 def describe(problem: ImageProblem, reference: str) -> tuple[str, str]:
@@ -182,10 +123,11 @@ class Media:
         font = theme_directory / FONT
         self.font = font.relative_to(root).as_posix() if font.is_file() and font.is_relative_to(root) else ""
         self._manifest = self.cache / "manifest.json"
-        self.known = _read_manifest(self._manifest)
+        self.known = read_manifest(self._manifest)
         self._saved = dict(self.known)
 
     def resolver(self, content_path: str) -> ImageResolver:
+        """A resolver for the images of one content file."""
         return ImageResolver(self, content_path)
 
     def source(self, content_path: str, reference: str) -> tuple[str, SourceInfo]:
@@ -246,6 +188,7 @@ class Media:
         return f"<picture>{''.join(sources)}{img}</picture>", src, tuple(files)
 
     def _derivative(self, relative: str, info: SourceInfo, width: int, name: str) -> MediaFile:
+        """One width of a photo in one format, named by a hash of the source and of how it is made."""
         height = _height(info, width)
         quality = getattr(self.settings.quality, name.lower(), 0)
         encoder = ENCODERS[name]
@@ -279,7 +222,7 @@ class Media:
         for file in files:
             self.known.update(file.inputs)
         if self.known != self._saved:
-            _write_manifest(self._manifest, self.known)
+            write_manifest(self._manifest, self.known)
             self._saved = dict(self.known)
 
 
@@ -309,90 +252,6 @@ class ImageResolver:
         ]
 
 
-@dataclass(frozen=True)
-class PageMedia:
-    """The images of one page: the template's view of its lead image and share card, and the files."""
-
-    image: dict[str, str] | None
-    share: dict[str, Any] | None
-    files: tuple[MediaFile, ...]
-    errors: tuple[SiteError, ...]
-
-
-def page_media(resolver: ImageResolver, site: Site, entry: Entry, body: RenderedMarkdown) -> PageMedia:
-    """The lead image (front matter `image`), the share card of a story or town, and the body's images."""
-    media = resolver.media
-    source = entry.source
-    meta = source.meta
-    files = resolver.body_files(body)
-    errors: list[SiteError] = []
-    image: dict[str, str] | None = None
-    photo: tuple[str, SourceInfo] | None = None
-    line = source.field_lines.get("image", 1)
-    if meta.image:
-        alt = _lead_alt(entry, errors)
-        try:
-            html, url, lead_files = media.picture(source.path, meta.image, alt or "", lead=True)
-        except FixableError as exc:
-            errors.append(SiteError(source.path, line, exc.message, exc.hint))
-        else:
-            files += [replace(f, uses=(Use(source.path, line, meta.image),)) for f in lead_files]
-            image = {"html": html, "src": url, "alt": alt or ""}
-            if lead_files[0].inputs[0][1].format != "SVG":  # Pillow cannot draw an SVG into a card
-                photo = lead_files[0].inputs[0]
-    share = None
-    if isinstance(meta, Story | Town) and not errors:
-        card = _card(media, site, entry, photo, line)
-        files.append(card)
-        width, height = CARD_SIZE
-        share = {
-            "url": site.config.absolute(site.config.base_path + card.output),
-            "width": width,
-            "height": height,
-            "alt": f"{entry.title} – {meta.image_alt}" if photo and meta.image_alt else entry.title,
-            "type": ENCODERS["JPEG"].mime,
-        }
-    return PageMedia(image, share, tuple(files), tuple(errors))
-
-
-def _lead_alt(entry: Entry, errors: list[SiteError]) -> str | None:
-    """The lead image's alt text; a missing or empty one is an error unless the image is marked decorative."""
-    source = entry.source
-    meta = source.meta
-    lines = source.field_lines
-    if meta.image_decorative:
-        if meta.image_alt:
-            errors.append(
-                SiteError(
-                    source.path,
-                    lines.get("image_decorative", 1),
-                    "the image has alt text but is marked image_decorative: true",
-                    "remove image_decorative if the photo shows something, or remove image_alt",
-                )
-            )
-        return ""
-    hint = 'describe what the photo shows, like image_alt: "Børn leger på torvet" (or image_decorative: true)'
-    if meta.image_alt is None:
-        errors.append(SiteError(source.path, lines.get("image", 1), f"the image '{meta.image}' has no alt text", hint))
-    elif not meta.image_alt.strip():
-        errors.append(SiteError(source.path, lines.get("image_alt", 1), "image_alt is empty", hint))
-    return meta.image_alt
-
-
-def _card(media: Media, site: Site, entry: Entry, photo: tuple[str, SourceInfo] | None, image_line: int) -> MediaFile:
-    config = site.config
-    meta = entry.source.meta
-    if isinstance(meta, Story):
-        town = site.get("towns", meta.town, entry.lang)
-        eyebrow = town.title if town else ""
-    else:
-        eyebrow = config.organization.name
-    brand = config.languages[entry.lang].title.split(" – ", 1)[0]
-    text = CardText(entry.title, eyebrow, brand)
-    line = image_line if photo else entry.source.field_lines.get("name" if entry.kind == "towns" else "title", 1)
-    return media.card(entry, text, photo, Use(entry.source.path, line, meta.image or ""))
-
-
 def derivative_widths(original: int, wanted: Sequence[int]) -> list[int]:
     """The configured widths below the original's; the original's own width instead of any larger one."""
     widths = sorted({width for width in wanted if width < original})
@@ -414,51 +273,10 @@ def resolve_inside(root: Path, source_path: str, reference: str) -> Path:
     return target
 
 
-def probe(path: Path, size: int, mtime_ns: int, font: bool = False) -> SourceInfo:
-    """Read a file's hash and, from its header only (no decoding), its format, upright size and transparency."""
-    data = path.read_bytes()
-    sha = hashlib.sha256(data).hexdigest()
-    if font:
-        return SourceInfo(size, mtime_ns, sha, "FONT")
-    if path.suffix.lower() == ".svg":
-        if b"<svg" not in data[:4096].lower():
-            raise ImageProblem("not-an-image")
-        return SourceInfo(size, mtime_ns, sha, "SVG")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                name = READABLE.get(image.format or "")
-                if name is None:
-                    raise ImageProblem("unsupported", image.format or "unknown")
-                width, height = image.size
-                if image.getexif().get(ORIENTATION, 1) in (5, 6, 7, 8):
-                    width, height = height, width
-                alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
-    except ImageProblem:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageProblem("too-large") from None
-    except UnidentifiedImageError:
-        raise ImageProblem("damaged" if data.startswith(SIGNATURES) else "not-an-image") from None
-    except Exception:  # anything a broken header makes Pillow raise
-        raise ImageProblem("damaged") from None
-    if width * height > MAX_PIXELS:
-        raise ImageProblem("too-large")
-    return SourceInfo(size, mtime_ns, sha, name, width, height, alpha)
-
-
-@dataclass(frozen=True)
-class _Task:
-    """Files to make from one source, decoded once."""
-
-    source: str  # absolute path; "" for cards without a photo
-    font: str  # absolute path of the cards' font; "" for Pillow's own
-    outputs: tuple[tuple[str, Resize | Card], ...]  # (absolute path in the cache, recipe)
-
-
 @dataclass
 class Produced:
+    """What `produce()` did: the files to publish, the errors, and how many files it made in how long."""
+
     files: dict[str, Path]  # path in output/ -> the file to publish
     errors: list[SiteError]
     made: int  # files made now (not found in the cache)
@@ -490,10 +308,10 @@ def produce(media: Media, wanted: Sequence[MediaFile], jobs: int) -> Produced:
             groups[key].append(file)
             outputs[key].append((str(media.cache / file.cache), recipe))
     font = str(media.root / media.font) if media.font else ""
-    tasks = [_Task(decode[key], font, tuple(outputs[key])) for key in groups]
+    tasks = [Task(decode[key], font, tuple(outputs[key])) for key in groups]
     if tasks:
         media.cache.mkdir(parents=True, exist_ok=True)
-    problems = _run(tasks, jobs)
+    problems = make_all(tasks, jobs)
     errors = []
     for group, problem in zip(groups.values(), problems, strict=True):
         if problem is not None:
@@ -503,162 +321,16 @@ def produce(media: Media, wanted: Sequence[MediaFile], jobs: int) -> Produced:
     return Produced(files, errors, made, time.perf_counter() - started)
 
 
-def _run(tasks: list[_Task], jobs: int) -> list[ImageProblem | None]:
-    """Make every task, the largest sources first, in up to `jobs` processes."""
-    order = sorted(range(len(tasks)), key=lambda i: -_size(tasks[i].source))
-    workers = min(jobs, len(tasks))
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        results = [_make(tasks[i]) for i in order]
-    else:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = list(pool.map(_make, [tasks[i] for i in order], chunksize=1))
-    by_task: list[ImageProblem | None] = [None] * len(tasks)
-    for index, result in zip(order, results, strict=True):
-        by_task[index] = result
-    return by_task
-
-
-def _size(path: str) -> int:
-    try:
-        return os.path.getsize(path) if path else 0
-    except OSError:
-        return 0
-
-
-def _make(task: _Task) -> ImageProblem | None:
-    """Decode the source once and write every file of the task into the cache; a problem is returned."""
-    try:
-        photo = _decode(Path(task.source), [recipe for _, recipe in task.outputs]) if task.source else None
-    except ImageProblem as problem:
-        return problem
-    font = Path(task.font) if task.font else None
-    try:
-        resized: dict[tuple[int, int], Image.Image] = {}
-        for target, recipe in sorted(task.outputs, key=lambda item: -getattr(item[1], "width", 0)):
-            if isinstance(recipe, Card):
-                image = draw_card(photo, recipe.text, font)
-                options: dict[str, Any] = {"quality": CARD_QUALITY} if recipe.format == "JPEG" else {}
-            else:
-                assert photo is not None
-                size = (recipe.width, recipe.height)
-                if size not in resized:
-                    resized[size] = _resize(photo, size)
-                image = resized[size]
-                options = {"quality": recipe.quality} if recipe.quality else {}
-            _write(Path(target), _encode(image, recipe.format, options))
-    except Exception as exc:  # an encoder failing is reported as an error, never a traceback
-        return ImageProblem("failed", f"{type(exc).__name__}: {exc}")
-    return None
-
-
-def _decode(path: Path, recipes: Sequence[Resize | Card]) -> Image.Image:
-    """The source, decoded at no more than the size the recipes need, upright, in sRGB, without metadata."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(path)
-            stored = image.size
-            upright = stored[::-1] if image.getexif().get(ORIENTATION, 1) in (5, 6, 7, 8) else stored
-            scale = max(_scale_needed(recipe, upright) for recipe in recipes)
-            if image.format in ("JPEG", "MPO") and scale < 1:
-                image.draft(image.mode, (math.ceil(stored[0] * scale), math.ceil(stored[1] * scale)))
-            image.load()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageProblem("too-large") from None
-    except OSError as exc:
-        raise ImageProblem("truncated" if "truncat" in str(exc).lower() else "damaged") from None
-    except Exception:  # anything a damaged file makes a decoder raise
-        raise ImageProblem("damaged") from None
-    ImageOps.exif_transpose(image, in_place=True)
-    return _srgb(image)
-
-
-def _scale_needed(recipe: Resize | Card, upright: tuple[int, int]) -> float:
-    if isinstance(recipe, Card):
-        return max(CARD_SIZE[0] / upright[0], CARD_SIZE[1] / upright[1])
-    return recipe.width / upright[0]
-
-
-_SRGB = ImageCms.createProfile("sRGB")
-
-
-def _srgb(image: Image.Image) -> Image.Image:
-    """RGB (RGBA with transparency) in sRGB, through the embedded colour profile if there is one."""
-    alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
-    mode = "RGBA" if alpha else "RGB"
-    profile = image.info.get("icc_profile")
-    if image.mode.startswith("I"):  # 16-bit greyscale: to 8 bits, not clipped
-        image = image.convert("I").point(lambda value: value / 256).convert("L")
-    if image.mode not in (mode, "CMYK", "L"):
-        image = image.convert(mode)
-    if profile:
-        try:
-            embedded = ImageCms.ImageCmsProfile(io.BytesIO(profile))
-            converted = ImageCms.profileToProfile(image, embedded, _SRGB, outputMode=mode)
-            if converted is not None:
-                image = converted
-        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
-            pass  # a broken or unusual profile: the pixels are taken as sRGB
-    if image.mode != mode:
-        image = image.convert(mode)
-    image.info = {}  # no EXIF, XMP, comments or profile travel on to the derivatives
-    return image
-
-
-def _resize(image: Image.Image, size: tuple[int, int]) -> Image.Image:
-    """Reduce by a whole factor while the image stays REDUCING_GAP times the target, then Lanczos."""
-    if image.size == size:
-        return image
-    factor = min(image.width // (size[0] * REDUCING_GAP), image.height // (size[1] * REDUCING_GAP))
-    if factor >= 2:
-        image = image.reduce(factor)
-    return image.resize(size, Image.Resampling.LANCZOS)
-
-
-def _encode(image: Image.Image, name: str, options: dict[str, Any]) -> bytes:
-    if name == "JPEG" and image.mode != "RGB":
-        image = image.convert("RGB")
-    image.info = {}
-    out = io.BytesIO()
-    image.save(out, name, **dict(ENCODERS[name].options), **options)
-    return out.getvalue()
-
-
-def _write(target: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _height(info: SourceInfo, width: int) -> int:
+    """The height at this width, keeping the aspect ratio."""
     return max(1, round(info.height * width / info.width))
 
 
 def _stem(relative: str) -> str:
+    """The readable start of a published file's name: the source's name as a slug."""
     return slugify(posixpath.splitext(posixpath.basename(relative))[0]) or "image"
 
 
 def _digest(*parts: object) -> str:
+    """The SHA-256 of the parts, as hex."""
     return hashlib.sha256("\0".join(str(part) for part in parts).encode("utf-8")).hexdigest()
-
-
-def _read_manifest(path: Path) -> dict[str, SourceInfo]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("version") != MANIFEST_VERSION:
-            return {}
-        return {str(name): SourceInfo(**fields) for name, fields in data["files"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
-
-
-def _write_manifest(path: Path, known: dict[str, SourceInfo]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    document = {"version": MANIFEST_VERSION, "files": {name: asdict(info) for name, info in sorted(known.items())}}
-    _write(path, json.dumps(document, separators=(",", ":")).encode("utf-8"))

@@ -16,9 +16,10 @@ import jinja2
 
 from .context import with_body, with_media
 from .errors import FixableError, FixableWarning, SiteError, SiteErrors, did_you_mean
-from .images import ImageResolver, Media, MediaFile, page_media
+from .images import ImageResolver, Media, MediaFile
 from .markdown import RenderedMarkdown, render_markdown
 from .model import Entry, EntryId, Site
+from .pagemedia import page_media
 from .parallel import parallel_map, shared_state, state
 from .plan import PlannedPage
 from .render import Theme, render_page

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-DESIGN_VERSION = 1  # change when the design changes: every card gets a new name
+DESIGN_VERSION = 2  # change when the design or its encoding changes: every card gets a new name
 CARD_SIZE = (1200, 630)
 INK = (0x1B, 0x1F, 0x3B)
 YELLOW = (0xFF, 0xD5, 0x00)

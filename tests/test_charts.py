@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from sitegen.charts import LOOKS, nice_ticks
+from sitegen.chartsvg import LOOKS, nice_ticks
 from sitegen.datafiles import data_fingerprint
 from sitegen.errors import SiteError, SiteErrors
 from sitegen.markdown import RenderedMarkdown, render_markdown

@@ -134,7 +134,6 @@ def _audiences(site: Site, lang: str) -> list[dict[str, Any]]:
             "key": key,
             "label": config.term_label("audiences", key, lang),
             "url": site.term_url("audiences", key, lang),
-            "count": len(found[lang][key]),
             "translations": [
                 {
                     "lang": other,

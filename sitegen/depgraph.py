@@ -6,8 +6,8 @@ A page's fingerprint covers everything its HTML can depend on:
 - the page's template and every template it extends, includes or imports,
 - the page's context: the data its template sees, including the results of the site-model
   queries it made (the stories of a town, the newest stories, translations, menus),
-- for a content page, its source text; and, when its body links to other content files,
-  the URL of every page (a changed slug re-renders the pages that link with .md links).
+- for a content page, its source text; and the URL each of its .md links became (checked again
+  on the next build, so a changed slug re-renders exactly the pages that link to that page).
 Images a page used are recorded after rendering, with size and modification time.
 
 The state lives in .cache/, outside output/, and is replaced atomically. A missing, corrupt or
@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -31,7 +32,7 @@ from jinja2 import meta
 
 from .errors import SiteError
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 _SHAPING_PACKAGES = ("jinja2", "cmarkgfm", "nh3", "selectolax", "babel", "markupsafe")
 
 
@@ -43,14 +44,13 @@ class OutputRecord:
     size: int
     mtime_ns: int
     images: tuple[tuple[str, str, int, int], ...] = ()  # (source relative to root, path in output/, size, mtime)
-    uses_links: bool = False
+    links: tuple[tuple[str, str], ...] = ()  # (.md link as written in the body, the URL it became)
     warnings: tuple[SiteError, ...] = ()  # what rendering it warned about, shown again while it is fresh
 
 
 @dataclass
 class BuildState:
     salt: str  # generator, config, theme
-    url_map: str  # every page's URL
     outputs: dict[str, OutputRecord] = field(default_factory=dict)
 
 
@@ -114,10 +114,15 @@ def page_fingerprint(salt: str, template_hash: str, context: dict[str, Any], sou
 
 
 def is_fresh(
-    record: OutputRecord | None, fingerprint: str, out_dir: Path, output: str, root: Path, links_changed: bool
+    record: OutputRecord | None,
+    fingerprint: str,
+    out_dir: Path,
+    output: str,
+    root: Path,
+    links_hold: Callable[[tuple[tuple[str, str], ...]], bool],
 ) -> bool:
     """True when the output on disk is exactly what this build would write."""
-    if record is None or record.fingerprint != fingerprint or (record.uses_links and links_changed):
+    if record is None or record.fingerprint != fingerprint or (record.links and not links_hold(record.links)):
         return False
     if _stat(out_dir / output) != (record.size, record.mtime_ns):
         return False
@@ -133,7 +138,7 @@ def record_for(
     output: str,
     root: Path,
     images: list[tuple[str, str]],
-    uses_links: bool,
+    links: tuple[tuple[str, str], ...],
     warnings: tuple[SiteError, ...],
 ) -> OutputRecord | None:
     """The record of an output just written; `images` are (path in output/, source). None if not on disk."""
@@ -146,7 +151,7 @@ def record_for(
         if found is None:
             return None
         image_stats.append((source, published, *found))
-    return OutputRecord(fingerprint, written[0], written[1], tuple(image_stats), uses_links, warnings)
+    return OutputRecord(fingerprint, written[0], written[1], tuple(image_stats), links, warnings)
 
 
 def _stat(path: Path) -> tuple[int, int] | None:
@@ -169,12 +174,12 @@ def load_state(path: Path, salt: str) -> BuildState | None:
                 int(record["size"]),
                 int(record["mtime_ns"]),
                 tuple((str(s), str(p), int(z), int(m)) for s, p, z, m in record.get("images", [])),
-                bool(record.get("uses_links", False)),
+                tuple((str(written), str(url)) for written, url in record.get("links", [])),
                 tuple(SiteError(**warning) for warning in record.get("warnings", [])),
             )
             for name, record in data["outputs"].items()
         }
-        return BuildState(salt, str(data["url_map"]), outputs)
+        return BuildState(salt, outputs)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
@@ -185,7 +190,6 @@ def save_state(path: Path, state: BuildState) -> None:
     document = {
         "version": STATE_VERSION,
         "salt": state.salt,
-        "url_map": state.url_map,
         "outputs": {name: asdict(record) for name, record in sorted(state.outputs.items())},
     }
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".state-")

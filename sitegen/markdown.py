@@ -68,6 +68,7 @@ class RenderedMarkdown:
     images: tuple[Reference, ...] = ()
     errors: tuple[SiteError, ...] = ()
     warnings: tuple[SiteError, ...] = ()
+    resolved: tuple[tuple[str, str], ...] = ()  # (.md link as written, the URL it became; "" if not published)
 
 
 @dataclass
@@ -85,6 +86,7 @@ class _Pass:
     images: list[Reference] = field(default_factory=list)
     errors: list[SiteError] = field(default_factory=list)
     warnings: list[SiteError] = field(default_factory=list)
+    resolved: list[tuple[str, str]] = field(default_factory=list)
     shortcodes: ShortcodeContext | None = None  # the page, for short codes that need it (chart)
 
     def line(self, node: LexborNode) -> int:
@@ -148,6 +150,7 @@ def render_markdown(
         tuple(state.images),
         tuple(state.errors),
         tuple(state.warnings),
+        tuple(state.resolved),
     )
 
 
@@ -221,16 +224,19 @@ def _link(node: LexborNode, state: _Pass) -> None:
     href = node.attributes.get("href") or ""
     target = href.split("#", 1)[0].split("?", 1)[0]
     if _is_relative(href) and target.lower().endswith(".md"):
+        written = unquote(href)
         try:
-            href = state.resolve_link(unquote(href))
+            href = state.resolve_link(written)
         except FixableWarning as exc:  # e.g. a link to a draft: shown as plain text until it is published
             state.warnings.append(SiteError(state.path, state.line(node), exc.message, exc.hint))
+            state.resolved.append((written, ""))
             node.unwrap()
             return
         except FixableError as exc:
             state.error(node, exc.message, exc.hint)
             return
         node.attrs["href"] = href
+        state.resolved.append((written, href))
     state.links.append(Reference(href, state.line(node)))
 
 

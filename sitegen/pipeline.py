@@ -8,6 +8,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .checks import Finding, OutputIndex, check_external, check_site
@@ -26,15 +27,15 @@ from .depgraph import (
     save_state,
     template_closures,
 )
-from .errors import SiteError, SiteErrors
+from .errors import FixableError, FixableWarning, SiteError, SiteErrors
 from .feeds import machine_outputs
 from .headers import headers_file
 from .images import Media, produce
 from .manifest import clear_build_marker, write_build_marker
 from .markdown import RenderedMarkdown
-from .model import Entry, Site, assemble_site
+from .model import Entry, EntryId, Site, assemble_site
 from .output import Content, recover, write_output
-from .pages import PageResult, RenderState, collapse_repeats, render_body, render_pages
+from .pages import PageResult, RenderState, collapse_repeats, render_body, render_pages, resolve_link
 from .parallel import default_jobs
 from .plan import PlannedPage, plan_site
 from .render import check_templates, load_theme, make_environment
@@ -95,9 +96,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
         json.dumps(theme.strings, sort_keys=True),
         json.dumps(theme.assets, sort_keys=True),
     )
-    url_map = hash_text(*sorted(f"{kind}/{key}/{lang} {e.url}" for (kind, key, lang), e in site.entries.items()))
     previous = load_state(state_file, salt)
-    links_changed = previous is None or previous.url_map != url_map
     closures = template_closures(env)
     contexts = [page_context(site, page, None) for page in planned]
     fingerprints = [
@@ -113,7 +112,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
             out_dir,
             page.output,
             root,
-            links_changed,
+            partial(_links_hold, site, content.found, page),
         )
     ]
     if progress:
@@ -172,14 +171,14 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     records = dict(fresh_records)
     for index, result in zip(stale, results, strict=True):
         page = planned[index]
-        uses_links = ".md" in _source_text(site, page)
+        links = result.body.resolved if result.body else ()
         record = record_for(
-            fingerprints[index], out_dir, page.output, root, list(result.images), uses_links, result.warnings
+            fingerprints[index], out_dir, page.output, root, list(result.images), links, result.warnings
         )
         if record:
             records[page.output] = record
-    if rendered or previous is None or records != previous.outputs or previous.url_map != url_map:
-        save_state(state_file, BuildState(salt, url_map, records))
+    if rendered or previous is None or records != previous.outputs:
+        save_state(state_file, BuildState(salt, records))
     write_build_marker(root, out_dir, options, config.base_url)  # the last step: `deploy` checks it
     return BuildReport(
         len(planned),
@@ -205,6 +204,23 @@ def build_date() -> dt.date:
         return dt.datetime.now(ZoneInfo("Europe/Copenhagen")).date()
     except (ImportError, KeyError, OSError):
         return dt.datetime.now(dt.UTC).date()
+
+
+def _links_hold(site: Site, known: frozenset[EntryId], page: PlannedPage, links: tuple[tuple[str, str], ...]) -> bool:
+    """True when each .md link of a page's body still leads where it led when the page was rendered."""
+    if not page.entry:
+        return True
+    source = site.entries[page.entry].source
+    for written, url in links:
+        try:
+            now = resolve_link(site, known, source.path, page.lang, written)
+        except FixableWarning:
+            now = ""  # shown as plain text: the linked page is not published
+        except FixableError:
+            return False
+        if now != url:
+            return False
+    return True
 
 
 def _files_under(out_dir: Path, folder: str) -> set[str]:

@@ -134,3 +134,12 @@ def test_a_failed_build_keeps_the_previous_state(site: Site) -> None:
         site.build()
     (site.root / "content/stories/fejl.da.md").unlink()
     assert site.build().rendered == []
+
+
+def test_adding_a_story_re_renders_only_the_pages_that_list_it(site: Site) -> None:
+    site.build()
+    site.write("content/stories/ny.da.md", story("Ny historie", date="2026-06-01", extra="translation: false\n"))
+    report = site.build()
+    assert "om/index.html" not in report.rendered  # a page that neither lists nor links stories
+    assert "historier/havnebad/index.html" not in report.rendered  # its .md link still leads to the same page
+    assert {"historier/ny/index.html", "index.html", "historier/index.html"} <= set(report.rendered)

@@ -18,6 +18,7 @@ from .context import page_context
 from .datafiles import data_fingerprint
 from .depgraph import (
     BuildState,
+    OutputRecord,
     generator_fingerprint,
     hash_text,
     is_fresh,
@@ -103,18 +104,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
         page_fingerprint(salt, closures.get(page.template, ""), context, _source_text(site, page, root))
         for page, context in zip(planned, contexts, strict=True)
     ]
-    stale = [
-        index
-        for index, page in enumerate(planned)
-        if not is_fresh(
-            previous.outputs.get(page.output) if previous else None,
-            fingerprints[index],
-            out_dir,
-            page.output,
-            root,
-            partial(_links_hold, site, content.found, page),
-        )
-    ]
+    stale = _stale_pages(site, content.found, planned, fingerprints, previous, out_dir, root)
     if progress:
         progress(f"rendering {len(stale)} of {len(planned)} pages")
     media = Media(root, config, theme.directory)
@@ -157,26 +147,16 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     if options.check or options.strict:
         if progress:
             progress("checking links, anchors, images and translations")
-        external = None
-        if options.external_links:
-            cache = root / ".cache" / "external-links.json"
-            external = lambda urls: check_external(urls, cache)  # noqa: E731
-        findings = check_site(site, OutputIndex(out_dir, config.base_url, files, kept), body_of, external)
-        if options.strict and findings:
-            raise SiteErrors([finding.problem for finding in findings])
+        findings = _check(site, options, root, OutputIndex(out_dir, config.base_url, files, kept), body_of)
     if progress:
         progress(f"writing {len(files)} files")
     report = write_output(out_dir, files, kept)
 
     records = dict(fresh_records)
     for index, result in zip(stale, results, strict=True):
-        page = planned[index]
-        links = result.body.resolved if result.body else ()
-        record = record_for(
-            fingerprints[index], out_dir, page.output, root, list(result.images), links, result.warnings
-        )
+        record = _record(planned[index], result, fingerprints[index], out_dir, root)
         if record:
-            records[page.output] = record
+            records[planned[index].output] = record
     if rendered or previous is None or records != previous.outputs:
         save_state(state_file, BuildState(salt, records))
     write_build_marker(root, out_dir, options, config.base_url)  # the last step: `deploy` checks it
@@ -204,6 +184,54 @@ def build_date() -> dt.date:
         return dt.datetime.now(ZoneInfo("Europe/Copenhagen")).date()
     except (ImportError, KeyError, OSError):
         return dt.datetime.now(dt.UTC).date()
+
+
+def _stale_pages(
+    site: Site,
+    known: frozenset[EntryId],
+    planned: list[PlannedPage],
+    fingerprints: list[str],
+    previous: BuildState | None,
+    out_dir: Path,
+    root: Path,
+) -> list[int]:
+    """Indexes of the pages whose output is not exactly what this build would write."""
+    return [
+        index
+        for index, page in enumerate(planned)
+        if not is_fresh(
+            previous.outputs.get(page.output) if previous else None,
+            fingerprints[index],
+            out_dir,
+            page.output,
+            root,
+            partial(_links_hold, site, known, page),
+        )
+    ]
+
+
+def _check(
+    site: Site,
+    options: BuildOptions,
+    root: Path,
+    index: OutputIndex,
+    body_of: Callable[[Entry], RenderedMarkdown | None],
+) -> list[Finding]:
+    """The checks' findings; with --strict any finding stops the build before anything is written."""
+    external = None
+    if options.external_links:
+        cache = root / ".cache" / "external-links.json"
+        external = partial(check_external, cache_file=cache)
+    findings = check_site(site, index, body_of, external)
+    if options.strict and findings:
+        raise SiteErrors([finding.problem for finding in findings])
+    return findings
+
+
+def _record(page: PlannedPage, result: PageResult, fingerprint: str, out_dir: Path, root: Path) -> OutputRecord | None:
+    """What a freshly rendered page was made from, for the next build's staleness check."""
+    links = result.body.resolved if result.body else ()
+    return record_for(fingerprint, out_dir, page.output, root, list(result.images), links, result.warnings)
 
 
 def _links_hold(site: Site, known: frozenset[EntryId], page: PlannedPage, links: tuple[tuple[str, str], ...]) -> bool:

@@ -14,7 +14,7 @@ import urllib.request
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -36,14 +36,7 @@ class Finding:
     problem: SiteError
 
     def as_dict(self) -> dict[str, object]:
-        error = self.problem
-        return {
-            "severity": self.severity,
-            "path": error.path,
-            "line": error.line,
-            "message": error.message,
-            "hint": error.hint,
-        }
+        return {"severity": self.severity, **asdict(self.problem)}
 
 
 @dataclass(frozen=True)

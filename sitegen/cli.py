@@ -210,6 +210,7 @@ def _check(options: argparse.Namespace) -> int:
     """Build with the checks on; print the findings; 1 if any error (or, with --strict, any finding)."""
     import json
 
+    from .checks import Finding
     from .pipeline import build
 
     settings = build_options(options, strict=False, check=True, external_links=options.external)
@@ -219,8 +220,8 @@ def _check(options: argparse.Namespace) -> int:
     warnings = len(findings) - len(errors) + len(report.warnings)
     failed = bool(errors) or (options.strict and warnings > 0)
     if options.format == "json":
-        build_warnings = [{"severity": "warning", **vars(w)} for w in report.warnings]
-        document = {"ok": not failed, "findings": build_warnings + [f.as_dict() for f in findings]}
+        everything = [Finding("warning", w) for w in report.warnings] + findings
+        document = {"ok": not failed, "findings": [f.as_dict() for f in everything]}
         print(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         for warning in report.warnings:

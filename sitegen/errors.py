@@ -40,13 +40,19 @@ def raise_if_any(errors: list[SiteError]) -> None:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A hint naming the closest choice, or an empty string."""
+    close = closest(word, choices)
+    return f"did you mean '{close}'?" if close else ""
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice most like `word`, if one is close enough to be a typing mistake."""
     return _closest(word, tuple(sorted(choices)))
 
 
 @functools.lru_cache(maxsize=4096)
-def _closest(word: str, choices: tuple[str, ...]) -> str:
+def _closest(word: str, choices: tuple[str, ...]) -> str | None:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""
+    return close[0] if close else None
 
 
 def display_path(path: Path, root: Path) -> str:

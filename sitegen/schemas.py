@@ -7,7 +7,6 @@ JSON Schema (`python build.py schemas`) so editors' tools can autocomplete field
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import re
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 
-from .errors import SiteError, did_you_mean
+from .errors import SiteError, closest, did_you_mean
 from .text import is_slug, slugify
 from .yamlfile import ParsedYaml
 
@@ -154,20 +153,13 @@ def errors_from_validation(
     known = list(schema.model_fields) if schema else []
     errors = exc.errors(include_url=False)
     misspelt = {  # 'titel' given where 'title' is missing: one error about the spelling is enough
-        difflib_match
-        for error in errors
-        if error["type"] == "extra_forbidden"
-        for difflib_match in _close(str(error["loc"][-1]), known)
+        closest(str(error["loc"][-1]), known) for error in errors if error["type"] == "extra_forbidden"
     }
     return [
         _one_error(error, path, parsed, known)
         for error in errors
         if not (error["type"] == "missing" and str(error["loc"][-1]) in misspelt)
     ]
-
-
-def _close(word: str, known: list[str]) -> list[str]:
-    return difflib.get_close_matches(word, known, n=1, cutoff=0.6)
 
 
 def _one_error(error: ErrorDetails, path: str, parsed: ParsedYaml, known: list[str]) -> SiteError:

@@ -23,7 +23,7 @@ from selectolax.lexbor import LexborHTMLParser
 from .errors import SiteError
 from .markdown import RenderedMarkdown
 from .model import Entry, Site
-from .schemas import Story
+from .schemas import Event, Story
 
 EXTERNAL_TIMEOUT = 10.0
 EXTERNAL_WORKERS = 8
@@ -204,19 +204,21 @@ def _check_alternates(index: OutputIndex, relative: str, page: _Page) -> Iterabl
 
 
 def _missing_translations(site: Site) -> Iterable[Finding]:
-    """A story in one language only, unless it says so with `translation: false`."""
+    """A story or event in one language only, unless it says so with `translation: false`."""
     languages = site.config.language_order()
     for entry in sorted(site.entries.values(), key=lambda e: e.source.path):
         meta = entry.source.meta
-        if not isinstance(meta, Story) or not meta.translation:
+        if not isinstance(meta, Story | Event) or not meta.translation:
             continue
         for lang in languages:
             if lang != entry.lang and site.get(entry.kind, entry.key, lang) is None:
+                noun = "event" if entry.kind == "events" else "story"
                 yield _warning(
                     entry.source.path,
                     1,
-                    f"the story has no {lang} translation",
-                    f"add content/stories/{entry.key}.{lang}.md, or 'translation: false' if it stays in one language",
+                    f"the {noun} has no {lang} translation",
+                    f"add content/{entry.kind}/{entry.key}.{lang}.md, "
+                    "or 'translation: false' if it stays in one language",
                 )
 
 

@@ -63,9 +63,9 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
 
     new = commands.add_parser("new", parents=[common], help="create a content file with valid front matter")
-    new.add_argument("kind", choices=["story", "town", "page"])
+    new.add_argument("kind", choices=["story", "town", "page", "event"])
     new.add_argument("key", help="the file name without language, e.g. nyt-havnebad")
-    new.add_argument("--town", help="the town a story is about (its key, e.g. grindsted)")
+    new.add_argument("--town", help="the town a story or event is about (its key, e.g. grindsted)")
     new.add_argument("--lang", default="da,en", help="languages to create, comma-separated (default: da,en)")
 
     schemas = commands.add_parser(

@@ -9,11 +9,16 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import SiteError, SiteErrors
-from .schemas import AUDIENCES, errors_from_validation
+from .fields import AUDIENCES
+from .schemas import errors_from_validation
 from .text import is_slug
 from .yamlfile import YamlSyntaxError, parse_yaml
 
 CONFIG_FILE = "config.yaml"
+SECTION_DEFAULTS = {  # URL words config.yaml may leave out
+    "events": {"da": "arrangementer", "en": "events"},
+    "campaigns": {"da": "kampagne", "en": "campaign"},
+}
 
 
 class _Frozen(BaseModel):
@@ -29,6 +34,8 @@ class Sections(_Frozen):
     audiences: str
     page: str
     search: str = ""  # the search page; left out: soeg in Danish, search in English (plan.search_url)
+    events: str = ""  # the events; left out: arrangementer in Danish, events in English (Config.section)
+    campaigns: str = ""  # campaign pages; left out: kampagne in Danish, campaign in English (Config.section)
 
     @field_validator("*")
     @classmethod
@@ -154,6 +161,7 @@ class Config(_Frozen):
     theme: str = "default"
     stories_per_page: int = Field(default=12, ge=1, le=200)
     home_stories: int = Field(default=6, ge=0, le=100)
+    home_events: int = Field(default=3, ge=0, le=100)  # upcoming events on the home page
     feed_entries: int = Field(default=20, ge=1, le=1000)
     topics: dict[str, Term] = Field(default_factory=dict)
     audiences: dict[str, Term]
@@ -205,6 +213,11 @@ class Config(_Frozen):
     def absolute(self, url: str) -> str:
         """An absolute URL for a site-relative one (which already includes the base path)."""
         return self.origin + url
+
+    def section(self, name: str, lang: str) -> str:
+        """The URL word of a section in a language; a word config.yaml leaves out gets its default."""
+        word = str(getattr(self.languages[lang].sections, name))
+        return word or SECTION_DEFAULTS.get(name, {}).get(lang, name)
 
     def language_order(self) -> list[str]:
         """The default language first, then the others as written."""

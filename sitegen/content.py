@@ -33,7 +33,7 @@ class Source:
     meta: FrontMatter
     body: str
     body_line: int  # the line of the file where the body starts
-    field_lines: dict[str, int]  # top-level front-matter field -> its line
+    field_lines: dict[str, int]  # front-matter field -> its line; nested ones dotted: blocks.1.select.0
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ def _load(path: Path, shown: str, identity: tuple[str, str, str]) -> Source:
             raise SiteErrors([SiteError(shown, 1, message, f"move it to content/{other}/")]) from None
         raise SiteErrors(errors + errors_from_validation(exc, shown, parsed)) from None
     raise_if_any(errors)
-    field_lines = {str(loc[0]): line for loc, line in parsed.lines.items() if len(loc) == 1}
+    field_lines = {".".join(str(part) for part in loc): line for loc, line in parsed.lines.items()}
     return Source(shown, kind, key, lang, meta, split.body, split.body_line, field_lines)
 
 

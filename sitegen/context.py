@@ -6,11 +6,12 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
+from .events import event_card, event_details, events_context
 from .headers import content_security_policy
 from .markdown import RenderedMarkdown
 from .model import Entry, Site
 from .plan import PlannedPage, search_url
-from .schemas import Page, Story, Town
+from .schemas import Event, Page, Story, Town
 
 LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
 CSP_META = content_security_policy(for_meta=True)
@@ -39,11 +40,12 @@ def page_context(site: Site, page: PlannedPage, body: RenderedMarkdown | None) -
         "nav": _navigation(site, page),
         "alternates": _alternates(site, page),
         "switch": _language_switch(site, page),
-        "items": [_memo(site, ("card", i), partial(story_card, site, site.entries[i])) for i in page.items],
+        "items": [_memo(site, ("card", i), partial(_card, site, site.entries[i])) for i in page.items],
         "pagination": _pagination(page),
         "entry": None,
         "term": None,
         "redirect_to": page.target,
+        "noindex": page.noindex,
         "content_security_policy": CSP_META,
         "audiences": _memo(site, ("audiences", page.lang), lambda: _audiences(site, page.lang)),
         "page_links": _memo(
@@ -56,8 +58,13 @@ def page_context(site: Site, page: PlannedPage, body: RenderedMarkdown | None) -
         "towns_url": site.section_url("towns", page.lang),
         "search_url": search_url(site, page.lang),
     }
+    context |= events_context(site, page.kind, page.lang, page.entry[1] if page.entry else None)
     if page.entry:
         context["entry"] = entry_view(site, site.entries[page.entry], body)
+    if page.kind == "campaign" and page.entry:
+        from .campaignviews import campaign_blocks  # it builds on the cards made here
+
+        context["blocks"] = campaign_blocks(site, site.entries[page.entry])
     if page.term:
         taxonomy = "topics" if page.kind == "topic" else "audiences"
         context["term"] = {"key": page.term, "label": config.term_label(taxonomy, page.term, page.lang)}
@@ -83,6 +90,7 @@ def _navigation(site: Site, page: PlannedPage) -> list[dict[str, Any]]:
         ("nav_stories", site.section_url("stories", lang)),
         ("nav_towns", site.section_url("towns", lang)),
         ("nav_topics", site.section_url("topics", lang)),
+        ("nav_events", site.section_url("events", lang)),
     ]
     links: list[tuple[str | None, str | None, str]] = [(key, None, url) for key, url in items]
     links += [(None, e.title, e.url) for e in site.menu(lang)]
@@ -192,6 +200,11 @@ def _terms(site: Site, taxonomy: str, keys: Sequence[str], lang: str) -> list[di
     ]
 
 
+def _card(site: Site, entry: Entry) -> dict[str, Any]:
+    """What a list shows of a story or an event."""
+    return event_card(site, entry) if entry.kind == "events" else story_card(site, entry)
+
+
 def story_card(site: Site, entry: Entry) -> dict[str, Any]:
     """What a list shows of a story."""
     story = entry.story
@@ -257,6 +270,8 @@ def entry_view(site: Site, entry: Entry, body: RenderedMarkdown | None) -> dict[
             "transport": list(meta.transport),
             "feed": entry.url + "feed.xml",
         }
+    elif isinstance(meta, Event):
+        view |= event_details(site, entry, site.config.absolute(entry.url))
     elif isinstance(meta, Page):
         view["menu"] = meta.menu
     return view

@@ -137,7 +137,8 @@ def deploy(
     config = load_config(root)
     name, target = select_target(config, target_name)
     marker = verify_build(root, out_dir, config.base_url)
-    local = local_manifest(out_dir, config.base_path, config.redirects if target.website_redirects else {}, jobs)
+    redirects = {**config.redirects, **marker.redirects}  # the build's: campaigns' short_url pages too
+    local = local_manifest(out_dir, config.base_path, redirects if target.website_redirects else {}, jobs)
     if "index.html" not in local:
         raise _refusal("output/ has no index.html", "build the whole site with ./dev build --strict")
     session = _session(target)

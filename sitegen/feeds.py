@@ -1,4 +1,4 @@
-"""Machine-readable outputs: Atom feeds per language and town, the sitemap with hreflang, robots.txt."""
+"""Machine-readable outputs: Atom feeds per language and town, calendars, the sitemap with hreflang, robots.txt."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
+from .calendars import calendar_files
 from .markdown import RenderedMarkdown
 from .model import Entry, Site
 from .plan import PlannedPage
@@ -31,6 +32,7 @@ def machine_outputs(
             files[town.url[len(base) :] + "feed.xml"] = atom_feed(
                 site, title, town.url, site.stories_of_town(town.key, lang), body_of
             )
+    files.update(calendar_files(site))  # every event's .ics and a calendar feed per language
     files["sitemap.xml"] = sitemap(site, planned)
     files["robots.txt"] = robots(site)
     return files
@@ -78,7 +80,7 @@ def sitemap(site: Site, planned: list[PlannedPage]) -> bytes:
     """Every indexable page with its translations as xhtml:link alternates."""
     urlset = ET.Element("urlset", {"xmlns": SITEMAP, "xmlns:xhtml": XHTML})
     for page in planned:
-        if page.kind in ("notfound", "redirect"):
+        if page.kind in ("notfound", "redirect") or page.noindex:
             continue
         url = ET.SubElement(urlset, "url")
         ET.SubElement(url, "loc").text = site.config.absolute(page.url)

@@ -53,6 +53,7 @@ def header_rules(base_path: str) -> list[tuple[str, dict[str, str]]]:
         (f"{base_path}pagefind/fragment/*", {"Cache-Control": IMMUTABLE}),
         (f"{base_path}*.html", {"Cache-Control": REVALIDATE}),
         (f"{base_path}*.xml", {"Cache-Control": REVALIDATE}),
+        (f"{base_path}*.ics", {"Cache-Control": REVALIDATE}),  # calendars change when events do
     ]
 
 

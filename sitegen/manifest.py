@@ -46,6 +46,7 @@ _TYPES = {
     ".webmanifest": "application/manifest+json; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
     ".xml": "application/xml; charset=utf-8",
+    ".ics": "text/calendar; charset=utf-8",
     ".svg": "image/svg+xml; charset=utf-8",
     ".avif": "image/avif",
     ".webp": "image/webp",
@@ -73,6 +74,7 @@ class BuildMarker:
     listing: str  # sha256 of the sorted "path<TAB>size" lines of output/
     finished: str
     version: int = MARKER_VERSION
+    redirects: dict[str, str] = field(default_factory=dict)  # redirect pages (config.yaml and short_url) -> target
 
 
 def marker_path(root: Path, out_dir: Path) -> Path:
@@ -88,8 +90,10 @@ def clear_build_marker(root: Path, out_dir: Path) -> None:
     marker_path(root, out_dir).unlink(missing_ok=True)
 
 
-def write_build_marker(root: Path, out_dir: Path, options: BuildOptions, base_url: str) -> None:
-    """Called as the last step of a successful build."""
+def write_build_marker(
+    root: Path, out_dir: Path, options: BuildOptions, base_url: str, redirects: dict[str, str] | None = None
+) -> None:
+    """Called as the last step of a successful build; `redirects` (path -> target) lets deploy set them at the host."""
     count, digest = listing(out_dir)
     marker = BuildMarker(
         options.strict,
@@ -99,6 +103,7 @@ def write_build_marker(root: Path, out_dir: Path, options: BuildOptions, base_ur
         count,
         digest,
         time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        redirects=dict(sorted((redirects or {}).items())),
     )
     path = marker_path(root, out_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -202,10 +207,10 @@ def object_headers(path: str, base_path: str, mime: str) -> tuple[str, tuple[tup
 
 def group_of(path: str) -> int:
     """0: fingerprinted assets, images and search index files; 1: pages (and anything else, such as the
-    search's entry file, which names the index files); 2: feeds, sitemap, robots.txt."""
+    search's entry file, which names the index files); 2: feeds, calendars, sitemap, robots.txt."""
     if path.startswith(("static/", "media/")) or (path.startswith("pagefind/") and not path.endswith("-entry.json")):
         return 0
-    if path.endswith(".xml") or path == "robots.txt":
+    if path.endswith((".xml", ".ics")) or path == "robots.txt":
         return 2
     return 1
 

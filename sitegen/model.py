@@ -8,10 +8,11 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
+from .campaigns import check_campaign
 from .config import Config
 from .content import LoadedContent, Source
 from .errors import SiteError, did_you_mean, raise_if_any
-from .schemas import Page, Story, Town
+from .schemas import Campaign, Event, FrontMatter, Page, Story, Town
 from .text import slugify
 
 EntryId = tuple[str, str, str]  # kind, key, language
@@ -55,6 +56,11 @@ class Entry:
         assert isinstance(self.source.meta, Town)
         return self.source.meta
 
+    @property
+    def event(self) -> Event:
+        assert isinstance(self.source.meta, Event)
+        return self.source.meta
+
 
 @dataclass(frozen=True)
 class Site:
@@ -81,7 +87,9 @@ class Site:
             groups[(entry.kind, entry.lang)].append(entry)
         groups_sorted = {}
         for (kind, lang), items in groups.items():
-            if kind == "stories":
+            if kind == "events":  # soonest first
+                items.sort(key=lambda e: (e.event.start, e.key))
+            elif kind == "stories":
                 items.sort(key=lambda e: (e.story.date, e.key), reverse=True)
             elif kind == "towns":
                 items.sort(key=lambda e: (-e.town.population, e.key))
@@ -138,7 +146,7 @@ class Site:
         return f"{language_root(self.config, lang)}{section}/{slugify(label) or key}/"
 
     def section_url(self, section: str, lang: str) -> str:
-        word = getattr(self.config.languages[lang].sections, section)
+        word = self.config.section(section, lang)
         return f"{language_root(self.config, lang)}{word}/"
 
 
@@ -154,11 +162,11 @@ def entry_url(config: Config, source: Source) -> str:
     root = language_root(config, source.lang)
     if source.kind == "pages":
         return f"{root}{slug}/"
-    section = getattr(config.languages[source.lang].sections, source.kind)
+    section = config.section(source.kind, source.lang)
     return f"{root}{section}/{slug}/"
 
 
-def is_visible(meta: Story | Town | Page, today: dt.date, drafts: bool) -> bool:
+def is_visible(meta: FrontMatter, today: dt.date, drafts: bool) -> bool:
     """Drafts, stories not yet published and expired stories stay off the site unless --drafts."""
     if drafts:
         return True
@@ -183,9 +191,15 @@ def assemble_site(config: Config, content: LoadedContent, build_date: dt.date, d
     sources = [_with_topic_keys(config, source) for source in content.sources]
     town_keys = {key for kind, key, _lang in content.found if kind == "towns"}
     town_langs = {(key, lang) for kind, key, lang in content.found if kind == "towns"}
+    published = {(s.kind, s.key, s.lang) for s in sources if is_visible(s.meta, build_date, drafts)}
     for source in sources:
         if isinstance(source.meta, Story):
             errors.extend(_check_story(config, source, source.meta, town_keys, town_langs, warnings))
+        elif isinstance(source.meta, Event):
+            errors.extend(_check_town(source, source.meta.town, town_keys, town_langs, warnings))
+        elif isinstance(source.meta, Campaign):
+            aliases = topic_aliases(config)
+            errors.extend(check_campaign(config, source, source.meta, content.found, published, aliases, warnings))
     raise_if_any(errors)
     entries = {
         (s.kind, s.key, s.lang): Entry(s, entry_url(config, s))
@@ -203,19 +217,9 @@ def _check_story(
     town_langs: set[tuple[str, str]],
     warnings: list[SiteError],
 ) -> list[SiteError]:
-    line = _field_line(source, "town")
-    if story.town not in town_keys:
-        hint = did_you_mean(story.town, town_keys) or f"towns: {', '.join(sorted(town_keys))}"
-        return [SiteError(source.path, line, f"town '{story.town}' is not a town", hint)]
-    if (story.town, source.lang) not in town_langs:
-        warnings.append(
-            SiteError(
-                source.path,
-                line,
-                f"town '{story.town}' has no {source.lang} profile",
-                f"add content/towns/{story.town}.{source.lang}.md",
-            )
-        )
+    town_errors = _check_town(source, story.town, town_keys, town_langs, warnings)
+    if town_errors:
+        return town_errors
     if config.topics:
         for topic in story.topics:
             if topic not in config.topics:
@@ -225,6 +229,26 @@ def _check_story(
                         source.path, _field_line(source, "topics"), f"topic '{topic}' is not in config.yaml", hint
                     )
                 )
+    return []
+
+
+def _check_town(
+    source: Source, town: str, town_keys: set[str], town_langs: set[tuple[str, str]], warnings: list[SiteError]
+) -> list[SiteError]:
+    """A story's or event's town must exist; a town without a profile in the file's language is a warning."""
+    line = _field_line(source, "town")
+    if town not in town_keys:
+        hint = did_you_mean(town, town_keys) or f"towns: {', '.join(sorted(town_keys))}"
+        return [SiteError(source.path, line, f"town '{town}' is not a town", hint)]
+    if (town, source.lang) not in town_langs:
+        warnings.append(
+            SiteError(
+                source.path,
+                line,
+                f"town '{town}' has no {source.lang} profile",
+                f"add content/towns/{town}.{source.lang}.md",
+            )
+        )
     return []
 
 

@@ -159,7 +159,8 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
             records[planned[index].output] = record
     if rendered or previous is None or records != previous.outputs:
         save_state(state_file, BuildState(salt, records))
-    write_build_marker(root, out_dir, options, config.base_url)  # the last step: `deploy` checks it
+    redirects = {page.output.removesuffix("/index.html"): page.target for page in planned if page.kind == "redirect"}
+    write_build_marker(root, out_dir, options, config.base_url, redirects)  # the last step: `deploy` checks it
     return BuildReport(
         len(planned),
         len(files) + len(kept),

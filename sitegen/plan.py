@@ -5,10 +5,19 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, replace
 
+from .campaigns import short_urls
 from .errors import SiteError, raise_if_any
+from .events import archive_url, past_events, upcoming_events
 from .model import EntryId, Site
+from .schemas import Campaign
 
-TEMPLATES = {"stories": "story.html", "towns": "town.html", "pages": "page.html"}
+TEMPLATES = {
+    "stories": "story.html",
+    "towns": "town.html",
+    "pages": "page.html",
+    "events": "event.html",
+    "campaigns": "campaign.html",
+}
 SEARCH_WORDS = {"da": "soeg", "en": "search"}  # the search page's URL word unless config.yaml names one
 
 
@@ -23,7 +32,8 @@ class Pagination:
 class PlannedPage:
     """One HTML file to render: what it shows and where it goes."""
 
-    kind: str  # story, town, page, home, archive, topics, topic, audience, towns, search, notfound
+    kind: str  # story, town, page, event, home, archive, events, events_archive, topics, topic, audience, towns,
+    # search, notfound
     lang: str
     url: str  # site-relative, with the base path
     template: str
@@ -34,6 +44,8 @@ class PlannedPage:
     pagination: Pagination | None = None
     alternates: tuple[tuple[str, str], ...] = ()  # (language, url) of this page in every language
     output: str = ""  # the file in output/, set by plan_site
+    noindex: bool = False  # kept out of search engines, the sitemap and the site search (a campaign's noindex)
+    origin: tuple[str, int] = ("", 0)  # the file and line that asked for a page without an entry (short_url)
 
 
 def output_path(url: str, base_path: str) -> str:
@@ -57,6 +69,13 @@ def plan_site(site: Site) -> list[PlannedPage]:
     for path, target in sorted(config.redirects.items()):
         url = f"{config.base_path}{path}/"
         planned.append(PlannedPage("redirect", config.default_language, url, "redirect.html", target=target))
+    for short in short_urls(site):  # a campaign's short address for print and radio: /flyt/
+        url = f"{config.base_path}{short.path}/"
+        planned.append(
+            PlannedPage(
+                "redirect", short.lang, url, "redirect.html", target=short.target, origin=(short.source, short.line)
+            )
+        )
     planned = _with_alternates(planned, site.config.base_path)
     raise_if_any(_collisions(site, planned))
     return planned
@@ -66,7 +85,7 @@ def _plan_language(site: Site, lang: str) -> list[PlannedPage]:
     stories = site.all("stories", lang)
     home_items = tuple(e.id for e in stories[: site.config.home_stories])
     pages = [PlannedPage("home", lang, site.home_url(lang), "home.html", items=home_items)]
-    for kind in ("stories", "towns", "pages"):
+    for kind in ("stories", "towns", "pages", "events", "campaigns"):
         for entry in site.all(kind, lang):
             items = tuple(e.id for e in site.stories_of_town(entry.key, lang)) if kind == "towns" else ()
             pages.append(
@@ -77,9 +96,14 @@ def _plan_language(site: Site, lang: str) -> list[PlannedPage]:
                     TEMPLATES[kind],
                     entry=entry.id,
                     items=items,
+                    noindex=isinstance(entry.source.meta, Campaign) and entry.source.meta.noindex,
                 )
             )
     pages.append(PlannedPage("towns", lang, site.section_url("towns", lang), "towns.html"))
+    upcoming = tuple(e.id for e in upcoming_events(site, lang))
+    pages.append(PlannedPage("events", lang, site.section_url("events", lang), "events.html", items=upcoming))
+    past = [e.id for e in past_events(site, lang)]
+    pages.extend(_archive(site, lang, past, "events_archive", archive_url(site, lang), "events.html"))
     pages.extend(_archive(site, lang, [e.id for e in stories]))
     for taxonomy in ("topics", "audiences"):
         by_term = site.stories_by_term(taxonomy, lang)
@@ -101,19 +125,26 @@ def _plan_language(site: Site, lang: str) -> list[PlannedPage]:
     return pages
 
 
-def _archive(site: Site, lang: str, stories: list[EntryId]) -> list[PlannedPage]:
-    """The stories archive, split into numbered pages."""
+def _archive(
+    site: Site,
+    lang: str,
+    stories: list[EntryId],
+    kind: str = "archive",
+    first: str = "",
+    template: str = "archive.html",
+) -> list[PlannedPage]:
+    """The stories archive (or another list: the past events), split into numbered pages."""
     size = site.config.stories_per_page
     chunks = [stories[i : i + size] for i in range(0, len(stories), size)] or [[]]
-    first = site.section_url("stories", lang)
+    first = first or site.section_url("stories", lang)
     word = site.config.languages[lang].sections.page
     urls = tuple(first if n == 1 else f"{first}{word}/{n}/" for n in range(1, len(chunks) + 1))
     return [
         PlannedPage(
-            "archive",
+            kind,
             lang,
             urls[n],
-            "archive.html",
+            template,
             items=tuple(chunk),
             pagination=Pagination(n + 1, len(chunks), urls),
         )
@@ -126,7 +157,7 @@ def _identity(page: PlannedPage) -> tuple[str, ...]:
     if page.entry:
         return ("entry", page.entry[0], page.entry[1])
     if page.pagination:
-        return ("archive", str(page.pagination.number))
+        return (page.kind, str(page.pagination.number))
     return (page.kind, page.term, page.target)
 
 
@@ -150,20 +181,17 @@ def _collisions(site: Site, planned: list[PlannedPage]) -> list[SiteError]:
         if other is None:
             seen[folded] = page
             continue
-        if other.entry and not page.entry:  # name the editor's file first
+        if (other.entry or other.origin[0]) and not (page.entry or page.origin[0]):  # name the editor's file first
             page, other = other, page
-        errors.append(
-            SiteError(
-                _describe(site, page),
-                0,
-                f"has the same address {page.url} as {_describe(site, other)}",
-                "give one of them another slug: in its front matter",
-            )
-        )
+        path, line = page.origin if page.origin[0] else (_describe(site, page), 0)
+        hint = "choose another short_url:" if page.origin[0] else "give one of them another slug: in its front matter"
+        errors.append(SiteError(path, line, f"has the same address {page.url} as {_describe(site, other)}", hint))
     return errors
 
 
 def _describe(site: Site, page: PlannedPage) -> str:
+    if page.origin[0]:
+        return f"the short_url of {page.origin[0]}"
     if page.entry:
         entry = site.entries[page.entry]
         return entry.source.path

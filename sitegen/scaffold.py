@@ -1,4 +1,4 @@
-"""`new story|town|page KEY`: content files with valid front matter and a comment on every field."""
+"""`new story|town|page|event KEY`: content files with valid front matter and a comment on every field."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from .errors import SiteError, SiteErrors, did_you_mean
 from .text import slugify
 
-FOLDERS = {"story": "stories", "town": "towns", "page": "pages"}
+FOLDERS = {"story": "stories", "town": "towns", "page": "pages", "event": "events"}
 
 STORY = """---
 # A draft is not published. Delete the line 'draft: true' when the story is ready.
@@ -71,7 +71,33 @@ summary: "{summary}"
 {body}
 """
 
-TEMPLATES = {"story": STORY, "town": TOWN, "page": PAGE}
+EVENT = """---
+# A draft is not published. Delete the line 'draft: true' when the event is ready.
+draft: true
+# The event's name.
+title: "{title}"
+# When it starts and ends: date, a space and the time on the clock in Denmark that day.
+start: {next_week} 10:00
+end: {next_week} 12:00
+# The town it is in: one of {towns}.
+town: {town}
+# The place: its name, and its address like 'Gade 1, 7190 Billund'.
+location:
+  name: "Stedets navn"
+  address: "Gade 1, 7200 Grindsted"
+# One or two sentences for lists, calendars and search results.
+summary: "{summary}"
+# Who arranges it, and a page with more or sign-up (optional).
+# organizer: "Billund Kommune"
+# url: "https://welcome2billund.dk/"
+# Who the event is for: any of [families, workers, business].
+audience: []
+{slug}---
+
+{body}
+"""
+
+TEMPLATES = {"story": STORY, "town": TOWN, "page": PAGE, "event": EVENT}
 PLACEHOLDERS = {
     "da": {"summary": "Skriv et kort resumé her.", "body": "Skriv teksten her. Brug ## til mellemrubrikker."},
     "en": {"summary": "Write a short summary here.", "body": "Write the text here. Use ## for subheadings."},
@@ -85,8 +111,8 @@ def create(root: Path, kind: str, key: str, town: str | None, languages: list[st
         raise SiteErrors([SiteError(key, 0, "the key has no letters or digits", "use a name like nyt-havnebad")])
     folder = root / "content" / FOLDERS[kind]
     towns = sorted({p.name.split(".")[0] for p in (root / "content" / "towns").glob("*.md")})
-    if kind == "story":
-        town = _check_town(slugify(town) if town else town, towns)
+    if kind in ("story", "event"):
+        town = _check_town(slugify(town) if town else town, towns, kind)
     targets = [folder / f"{slug}.{lang}.md" for lang in languages]
     existing = [p for p in targets if p.exists()]
     if existing:
@@ -101,6 +127,7 @@ def create(root: Path, kind: str, key: str, town: str | None, languages: list[st
         text = TEMPLATES[kind].format(
             title=key.replace("-", " ").capitalize() if key == slug else key,
             today=dt.date.today().isoformat(),
+            next_week=(dt.date.today() + dt.timedelta(days=7)).isoformat(),
             year=dt.date.today().year - 1,
             towns=", ".join(towns) or "(none yet)",
             town=town or "",
@@ -112,9 +139,9 @@ def create(root: Path, kind: str, key: str, town: str | None, languages: list[st
     return targets
 
 
-def _check_town(town: str | None, towns: list[str]) -> str:
+def _check_town(town: str | None, towns: list[str], kind: str = "story") -> str:
     if not town:
-        raise SiteErrors([SiteError("--town", 0, "a story needs a town", f"add --town, one of {', '.join(towns)}")])
+        raise SiteErrors([SiteError("--town", 0, f"a {kind} needs a town", f"add --town, one of {', '.join(towns)}")])
     if town not in towns:
         hint = did_you_mean(town, towns) or f"one of {', '.join(towns)}"
         raise SiteErrors([SiteError("--town", 0, f"'{town}' is not a town", hint)])

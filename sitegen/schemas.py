@@ -11,60 +11,70 @@ import json
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
 from pydantic_core import ErrorDetails
 
+from .blocks import BLOCK_TYPES, Block, HeroBlock, field_name, known_fields, without_tags
 from .errors import SiteError, closest, did_you_mean
-from .text import is_slug, slugify
+from .fields import AUDIENCES, DanishBool, IsoDate, ShortPath, Slug, SlugOfName, Text
+from .fields import as_list as _as_list
 from .yamlfile import ParsedYaml
 
-AUDIENCES = ("families", "workers", "business")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LOCAL_DATETIME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})[ T](?P<hour>\d{1,2})[:.](?P<minute>\d{2})$")
+DANISH_TIME = ZoneInfo("Europe/Copenhagen")  # start and end of events are wall-clock times there
 
 
-def _iso_date(value: Any) -> Any:
-    """Accept only YYYY-MM-DD text (or a date) and say plainly what was wrong."""
-    if isinstance(value, dt.date):
+def _local_datetime(value: Any) -> Any:
+    """'2027-03-27 10:00', Danish wall-clock time; a time that does not exist there is an error."""
+    if isinstance(value, dt.datetime):
         return value
-    text = str(value)
-    if not _ISO_DATE.match(text):
-        raise ValueError(f"expected a date like 2026-05-01, got '{text}'")
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"expected a date like 2026-05-01, got '{text}' (no such day)") from None
-
-
-def _as_list(value: Any) -> Any:
-    """Let an editor write `topics: kultur` for a list of one, or `topics: kultur, natur` without brackets."""
-    return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
-
-
-def _slug(value: str) -> str:
-    if not is_slug(value):
+    text = str(value).strip()
+    found = _LOCAL_DATETIME.match(text)
+    if not found:
         raise ValueError(
-            f"'{value}' is not a valid slug: use lowercase a-z, 0-9 and hyphens (æ→ae, ø→oe, å→aa), no '/' or spaces"
+            f"expected a date and time like 2027-03-27 10:00, got '{text}'; write the date, a space and the Danish time"
         )
+    try:
+        moment = dt.datetime.fromisoformat(f"{found['date']}T{int(found['hour']):02d}:{found['minute']}")
+    except ValueError:
+        raise ValueError(
+            f"expected a date and time like 2027-03-27 10:00, got '{text}' (no such day or time)"
+        ) from None
+    aware = moment.replace(tzinfo=DANISH_TIME)
+    if aware.astimezone(dt.UTC).astimezone(DANISH_TIME).replace(tzinfo=None) != moment:
+        raise ValueError(
+            f"'{text}' does not exist in Danish time (the clocks go forward from 02:00 to 03:00 that night); "
+            "write 03:00 or later"
+        )
+    return moment
+
+
+def _http_url(value: Any) -> Any:
+    if isinstance(value, str) and not re.match(r"^https?://[^\s/]+\.[^\s]+$", value.strip()):
+        raise ValueError(f"expected a whole web address, got '{value}'; write it like https://www.billund.dk/")
     return value
 
 
-def _danish_bool(value: Any) -> Any:
-    """Editors may write ja/nej as well as true/false."""
-    if isinstance(value, str) and value.strip().lower() in ("ja", "nej"):
-        return value.strip().lower() == "ja"
-    return value
+LocalDateTime = Annotated[
+    dt.datetime,
+    BeforeValidator(_local_datetime),
+    WithJsonSchema({"type": "string", "pattern": _LOCAL_DATETIME.pattern, "examples": ["2027-03-27 10:00"]}),
+]
+HttpUrl = Annotated[str, BeforeValidator(_http_url)]
 
 
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
-DanishBool = Annotated[bool, BeforeValidator(_danish_bool)]
-# A key written as a name: 'Sønder Omme' -> 'soender-omme'
-SlugOfName = Annotated[str, BeforeValidator(lambda v: (slugify(v) or v) if isinstance(v, str) else v)]
-Slug = Annotated[str, BeforeValidator(lambda v: _slug(v) if isinstance(v, str) else v)]
-Text = Annotated[str, Field(min_length=1)]
-
-
-class _FrontMatter(BaseModel):
+class _Base(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
     slug: Slug | None = Field(default=None, description="The last part of the URL; defaults to the file name.")
@@ -72,6 +82,9 @@ class _FrontMatter(BaseModel):
     example: DanishBool = Field(
         default=False, description="true marks invented people, businesses or events, to replace before launch."
     )
+
+
+class _FrontMatter(_Base):
     image: str | None = Field(default=None, description="A photo next to the content, e.g. images/havn.jpg.")
     image_alt: str | None = Field(default=None, description="What the photo shows, for people who cannot see it.")
     image_decorative: DanishBool = Field(
@@ -141,8 +154,80 @@ class Page(_FrontMatter):
     menu: int | None = Field(default=None, ge=1, description="Position in the main menu; leave out for none.")
 
 
-FrontMatter = Story | Town | Page
-SCHEMAS: dict[str, type[Story] | type[Town] | type[Page]] = {"stories": Story, "towns": Town, "pages": Page}
+class Location(BaseModel):
+    """Where an event takes place."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    name: Text = Field(description="The place, e.g. Grindsted Bibliotek.")
+    address: Text = Field(description="Street, postcode and town, e.g. Nygade 1, 7200 Grindsted.")
+
+
+class Event(_FrontMatter):
+    """An event: open house, town walk, information meeting."""
+
+    title: Text = Field(description="The event's name.")
+    start: LocalDateTime = Field(description="When it starts, Danish time: 2027-03-27 10:00.")
+    end: LocalDateTime = Field(description="When it ends, Danish time: 2027-03-27 14:00.")
+    town: SlugOfName = Field(
+        description="The key of a town in content/towns/, e.g. grindsted (the town's name works too)."
+    )
+    location: Location = Field(description="name: and address: of the place.")
+    summary: Text = Field(description="One or two sentences shown in lists, calendars and search results.")
+    organizer: str | None = Field(default=None, description="Who arranges it, e.g. Billund Kommune.")
+    url: HttpUrl | None = Field(default=None, description="A page with more about it or sign-up, https://...")
+    audience: Annotated[list[Literal["families", "workers", "business"]], BeforeValidator(_as_list)] = Field(
+        default_factory=list, description="Who the event is for: families, workers, business."
+    )
+    translation: DanishBool = Field(
+        default=True, description="false when the event stays in one language on purpose (check does not ask)."
+    )
+
+    @field_validator("audience")
+    @classmethod
+    def _unique(cls, values: list[str]) -> list[str]:
+        return list(dict.fromkeys(values))
+
+    @field_validator("end")
+    @classmethod
+    def _after_start(cls, end: dt.datetime, info: ValidationInfo) -> dt.datetime:
+        start = info.data.get("start")
+        if start is not None and end <= start:
+            shown = start.strftime("%Y-%m-%d %H:%M")
+            raise ValueError(
+                f"must be after start ({shown}); write when it ends, with the day it ends on, like 2027-03-27 14:00"
+            )
+        return end
+
+
+class Campaign(_Base):
+    """A landing page for one audience, made of blocks (sitegen/blocks.py); see docs/editors-guide.md."""
+
+    title: Text = Field(description="The page title, e.g. 'Flyt til Billund Kommune med børn'.")
+    summary: Text = Field(description="One or two sentences for search engines and sharing.")
+    blocks: list[Block] = Field(min_length=1, description="The blocks of the page, in order; each has a type.")
+    short_url: ShortPath | None = Field(
+        default=None, description="A short address for print and radio, e.g. flyt for /flyt/ (no language prefix)."
+    )
+    campaign_code: Slug | None = Field(
+        default=None, description="A code such as radio-2027: added to the short address and to e-mail subjects."
+    )
+    noindex: DanishBool = Field(
+        default=False, description="true keeps the page out of search engines, the sitemap and the site search."
+    )
+
+    @property
+    def hero(self) -> HeroBlock | None:
+        return next((block for block in self.blocks if isinstance(block, HeroBlock)), None)
+
+
+FrontMatter = Story | Town | Page | Event | Campaign
+SCHEMAS: dict[str, type[Story] | type[Town] | type[Page] | type[Event] | type[Campaign]] = {
+    "stories": Story,
+    "towns": Town,
+    "pages": Page,
+    "events": Event,
+    "campaigns": Campaign,
+}
 
 
 def errors_from_validation(
@@ -150,34 +235,57 @@ def errors_from_validation(
 ) -> list[SiteError]:
     """Turn pydantic's errors into one readable line each, at the line of the field."""
     schema = model or next((s for s in SCHEMAS.values() if s.__name__ == exc.title), None)
-    known = list(schema.model_fields) if schema else []
     errors = exc.errors(include_url=False)
     misspelt = {  # 'titel' given where 'title' is missing: one error about the spelling is enough
-        closest(str(error["loc"][-1]), known) for error in errors if error["type"] == "extra_forbidden"
+        (error["loc"][:-1], closest(str(error["loc"][-1]), _known(schema, error["loc"])))
+        for error in errors
+        if error["type"] == "extra_forbidden"
     }
     return [
-        _one_error(error, path, parsed, known)
+        _one_error(error, path, parsed, _known(schema, error["loc"]))
         for error in errors
-        if not (error["type"] == "missing" and str(error["loc"][-1]) in misspelt)
+        if not (error["type"] == "missing" and (error["loc"][:-1], str(error["loc"][-1])) in misspelt)
     ]
 
 
+def _known(schema: type[BaseModel] | None, location: tuple[str | int, ...]) -> list[str]:
+    """The fields allowed where `location` ends: the schema's own, or those of a block or group in it."""
+    if schema is None:
+        return []
+    return known_fields(schema, location) if len(location) > 1 else list(schema.model_fields)
+
+
 def _one_error(error: ErrorDetails, path: str, parsed: ParsedYaml, known: list[str]) -> SiteError:
-    location = tuple(error["loc"])
-    field = _field_name(location)
+    field = field_name(tuple(error["loc"]))
+    location = without_tags(tuple(error["loc"]))  # as the YAML has it: no block type in between
     kind = error["type"]
     value = error.get("input")
     line = parsed.line_of(location)
     if kind == "missing":
         name = str(location[-1])
+        if len(location) > 1:
+            return SiteError(path, line, f"{field} is missing", f"add a line like '{name}: ...' to it")
         return SiteError(path, 1, f"{field} is missing", f"add a line like '{name}: ...' to the front matter")
     if kind == "extra_forbidden":
         name = str(location[-1])
-        return SiteError(path, line, f"unknown field '{name}'", did_you_mean(name, known) or _list(known))
-    if kind == "literal_error":
-        expected = str(error.get("ctx", {}).get("expected", "")).replace("'", "")
+        where = f"{field_name(tuple(error['loc'])[:-1])}: " if len(location) > 1 else ""
+        return SiteError(path, line, f"{where}unknown field '{name}'", did_you_mean(name, known) or _list(known))
+    if kind == "union_tag_invalid":
+        tag = str(error.get("ctx", {}).get("tag", value))
+        hint = did_you_mean(tag, BLOCK_TYPES) or f"the types are {', '.join(BLOCK_TYPES)}"
+        return SiteError(path, parsed.line_of((*location, "type")), f"{field}: '{tag}' is not a block type", hint)
+    if kind == "union_tag_not_found":
         return SiteError(
-            path, line, f"{field}: '{value}' is not one of {expected}", did_you_mean(str(value), AUDIENCES)
+            path, line, f"{field}: the block has no type", f"start it with a line like '- type: hero' ({_types()})"
+        )
+    if kind == "literal_error":
+        expected = str(error.get("ctx", {}).get("expected", ""))
+        choices = re.findall(r"'([^']*)'", expected) or AUDIENCES
+        return SiteError(
+            path,
+            line,
+            f"{field}: '{value}' is not one of {expected.replace(chr(39), '')}",
+            did_you_mean(str(value), choices),
         )
     if kind == "int_from_float" or (kind == "int_parsing" and isinstance(value, str) and "." in value):
         return SiteError(
@@ -200,11 +308,8 @@ def _one_error(error: ErrorDetails, path: str, parsed: ParsedYaml, known: list[s
     return SiteError(path, line, f"{field}: {error['msg'].lower()}", "")
 
 
-def _field_name(location: tuple[str | int, ...]) -> str:
-    """('audience', 0) -> 'audience (item 1)'; ('distances', 'vejle') -> 'distances.vejle'."""
-    name = ".".join(str(part) for part in location if isinstance(part, str)) or "front matter"
-    items = [part for part in location if isinstance(part, int)]
-    return f"{name} (item {items[-1] + 1})" if items else name
+def _types() -> str:
+    return ", ".join(BLOCK_TYPES)
 
 
 def _show(value: Any) -> str:

@@ -2,7 +2,8 @@
 
 Pagefind (the `pagefind[extended]` wheel, which ships its binary) reads the HTML pages that carry
 `data-pagefind-body` (the <article> of stories, towns and pages; navigation, footers, lists, the 404
-and redirect pages are left out), splits them by <html lang> and stems Danish and English words.
+and redirect pages and campaigns with `noindex: true` are left out), splits them by <html lang>
+and stems Danish and English words.
 The theme's `search.html` and `static/search.js` use its JS API; nothing is loaded from another host.
 
 The index is built from this build's pages, never from output/, which still shows the last build:
@@ -69,7 +70,7 @@ def indexed_pages(out_dir: Path, planned: list[PlannedPage], files: dict[str, Co
     A page rendered now is in `files`; one that did not change is already in output/."""
     pages = []
     for page in planned:
-        if page.kind in NOT_INDEXED:
+        if page.kind in NOT_INDEXED or page.noindex:  # a campaign with noindex: true
             continue
         content = files.get(page.output)
         if content is None:

@@ -166,6 +166,20 @@ def test_the_redirect_page_redirects_at_the_host(project: Site, s3: S3Server) ->
     assert response["ContentType"] == "text/html; charset=utf-8"
 
 
+def test_a_campaign_short_url_redirects_at_the_host(site: Site, s3: S3Server) -> None:
+    configure(site, s3)
+    site.write(
+        "content/campaigns/flyt.da.md",
+        '---\ntitle: "Flyt hertil"\nsummary: "Kom."\nshort_url: flyt\ncampaign_code: radio-2027\n'
+        "blocks:\n  - type: text\n---\n\nVelkommen.\n",
+    )
+    site.build(strict=True)
+    run_deploy(site)
+    response = s3.client().head_object(Bucket=BUCKET, Key="flyt/index.html")
+    assert response["WebsiteRedirectLocation"] == "/kampagne/flyt/?kampagne=radio-2027"
+    assert s3.client().head_object(Bucket=BUCKET, Key="was/index.html")["WebsiteRedirectLocation"] == REDIRECT
+
+
 def test_a_second_deploy_uploads_nothing(project: Site, s3: S3Server, capsys: pytest.CaptureFixture[str]) -> None:
     run_deploy(project)
     before = etags(s3)

@@ -46,6 +46,9 @@ def _parse(path: str, source: str) -> Document:
 def documents(real_site: Site) -> list[Document]:
     pages = {path: data.decode("utf-8") for path, data in real_site.outputs().items() if path.endswith(".html")}
     assert len(pages) >= 90, sorted(pages)
+    kinds = ("arrangementer/index.html", "arrangementer/tidligere/index.html", "en/events/index.html")
+    assert all(page in pages for page in kinds), "the events pages are checked too"
+    assert any(p.startswith("arrangementer/") and p.count("/") == 2 for p in pages), "and an event page"
     return [_parse(path, source) for path, source in pages.items()]
 
 

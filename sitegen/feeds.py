@@ -19,6 +19,14 @@ def machine_outputs(
     site: Site, planned: list[PlannedPage], body_of: Callable[[Entry], RenderedMarkdown | None]
 ) -> dict[str, bytes]:
     """Every feed, the sitemap and robots.txt, keyed by their path in output/."""
+    files = atom_feeds(site, body_of)
+    files["sitemap.xml"] = sitemap(site, planned)
+    files["robots.txt"] = robots(site)
+    return files
+
+
+def atom_feeds(site: Site, body_of: Callable[[Entry], RenderedMarkdown | None]) -> dict[str, bytes]:
+    """The Atom feed of each language and of each town, keyed by their path in output/."""
     files: dict[str, bytes] = {}
     base = site.config.base_path
     for lang in site.config.language_order():
@@ -31,8 +39,6 @@ def machine_outputs(
             files[town.url[len(base) :] + "feed.xml"] = atom_feed(
                 site, title, town.url, site.stories_of_town(town.key, lang), body_of
             )
-    files["sitemap.xml"] = sitemap(site, planned)
-    files["robots.txt"] = robots(site)
     return files
 
 

@@ -180,7 +180,7 @@ def assemble_site(config: Config, content: LoadedContent, build_date: dt.date, d
     """
     errors: list[SiteError] = list(content.errors)
     warnings: list[SiteError] = []
-    sources = [_with_topic_keys(config, source) for source in content.sources]
+    sources = [with_topic_keys(config, source) for source in content.sources]
     town_keys = {key for kind, key, _lang in content.found if kind == "towns"}
     town_langs = {(key, lang) for kind, key, lang in content.found if kind == "towns"}
     for source in sources:
@@ -237,7 +237,7 @@ def topic_aliases(config: Config) -> dict[str, str]:
     return aliases
 
 
-def _with_topic_keys(config: Config, source: Source) -> Source:
+def with_topic_keys(config: Config, source: Source) -> Source:
     """`topics: [natur]` means the topic whose Danish label is Natur: store its key."""
     meta = source.meta
     if not isinstance(meta, Story) or not meta.topics:

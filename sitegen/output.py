@@ -45,10 +45,10 @@ def journal_path(out_dir: Path) -> Path:
 
 
 def write_output(
-    out_dir: Path, files: dict[str, Content], kept: set[str] | frozenset[str] = frozenset()
+    out_dir: Path, files: dict[str, Content], kept: set[str] | frozenset[str] = frozenset(), prune: bool = True
 ) -> WriteReport:
     """Make `out_dir` hold exactly `files` and `kept` (files known to be current): write what changed,
-    delete what is gone."""
+    delete what is gone. With `prune=False` only `files` are written and nothing is deleted."""
     for path in files:
         safe_relative(path)
     recover(out_dir)
@@ -61,7 +61,7 @@ def write_output(
         else:
             report.unchanged += 1
     keep = set(files) | set(kept) | {path + TEMP_SUFFIX for path in staged}
-    deletions = _stale_files(out_dir, keep)
+    deletions = _stale_files(out_dir, keep) if prune else []
     if staged or deletions:
         _commit(out_dir, staged, deletions)
     report.written = staged

@@ -36,9 +36,10 @@ from .manifest import clear_build_marker, write_build_marker
 from .markdown import RenderedMarkdown
 from .model import Entry, EntryId, Site, assemble_site
 from .output import Content, recover, write_output
-from .pages import PageResult, RenderState, collapse_repeats, render_body, render_pages, resolve_link
+from .pages import PageResult, RenderState, collapse_repeats, render_pages, resolve_link
 from .parallel import default_jobs
 from .plan import PlannedPage, plan_site
+from .quick import Session
 from .render import check_templates, load_theme, make_environment
 from .search import search_index
 from .text import slugify
@@ -70,6 +71,7 @@ class BuildReport:
     seconds: float
     findings: list[Finding] = field(default_factory=list)
     image_seconds: float = 0.0  # making image derivatives and share cards
+    session: Session | None = field(default=None, repr=False, compare=False)  # for the preview's fast path
 
 
 def build(options: BuildOptions, progress: Callable[[str], None] | None = None) -> BuildReport:
@@ -130,7 +132,12 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
         raise SiteErrors(errors)
 
     files: dict[str, Content] = {output: result.html for output, result in rendered.items()}
-    body_of = _body_source(render_state, planned, stale, results)
+    session = Session(out_dir, render_state, {page.entry: page for page in planned if page.entry})
+    for index, result in zip(stale, results, strict=True):
+        entry_id = planned[index].entry
+        if entry_id and result.body:
+            session.bodies[entry_id] = result.body
+    body_of = session.body_of
     files.update(machine_outputs(site, planned, body_of))
     files.update(theme.files)
     files["_headers"] = headers_file(config.base_path)
@@ -170,6 +177,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
         time.perf_counter() - started,
         findings,
         images.seconds,
+        session,
     )
 
 
@@ -273,17 +281,3 @@ def _source_text(site: Site, page: PlannedPage, root: Path | None = None) -> str
     source = site.entries[page.entry].source
     data = data_fingerprint(root, source.body) if root else ""
     return f"{source.meta.model_dump_json()}\n{source.body_line}\n{source.body}{data}"
-
-
-def _body_source(
-    render_state: RenderState, planned: list[PlannedPage], stale: list[int], results: list[PageResult]
-) -> Callable[[Entry], RenderedMarkdown | None]:
-    """Bodies for the feeds: from this build's renders, else rendered now (only feed entries need them)."""
-    bodies = {planned[i].entry: r.body for i, r in zip(stale, results, strict=True) if planned[i].entry and r.body}
-
-    def body_of(entry: Entry) -> RenderedMarkdown | None:
-        if entry.id not in bodies:
-            bodies[entry.id] = render_body(render_state, entry)[0]
-        return bodies[entry.id]
-
-    return body_of

@@ -31,11 +31,13 @@ DEFAULT_STORIES = 3  # a query without limit: shows this many
 
 
 def campaign_blocks(site: Site, entry: Entry) -> list[dict[str, Any]]:
-    """The blocks of a campaign, ready for `campaign.html`; the body comes last when no text block places it."""
+    """The blocks of a campaign, ready for `campaign.html`; the body comes last when no text block places it.
+
+    Whether the body is empty is left to the template (a context never depends on a body: see depgraph)."""
     campaign = entry.source.meta
     assert isinstance(campaign, Campaign)
     views = [_view(site, entry, campaign, block, index) for index, block in enumerate(campaign.blocks, start=1)]
-    if entry.source.body.strip() and not any(isinstance(block, TextBlock) for block in campaign.blocks):
+    if not any(isinstance(block, TextBlock) for block in campaign.blocks):
         views.append({"type": "text", "id": f"blok-{len(views) + 1}"})
     return views
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -207,8 +208,7 @@ class Config(_Frozen):
     @property
     def origin(self) -> str:
         """Scheme and host of base_url, without a path."""
-        parts = urlsplit(self.base_url)
-        return f"{parts.scheme}://{parts.netloc}"
+        return _origin(self.base_url)
 
     def absolute(self, url: str) -> str:
         """An absolute URL for a site-relative one (which already includes the base path)."""
@@ -247,3 +247,10 @@ def load_config(root: Path) -> Config:
         return Config.model_validate(parsed.value)
     except ValidationError as exc:
         raise SiteErrors(errors_from_validation(exc, CONFIG_FILE, parsed, Config)) from None
+
+
+@functools.lru_cache(maxsize=8)
+def _origin(base_url: str) -> str:
+    """Scheme and host of a URL (asked for every absolute link of every page, so remembered)."""
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.netloc}"

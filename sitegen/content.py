@@ -86,6 +86,12 @@ def load_sources(root: Path, languages: list[str], cache: Path | None = None, sa
     return LoadedContent(sorted(sources, key=lambda s: (s.kind, s.key, s.lang)), errors, frozenset(found))
 
 
+def load_one(root: Path, path: Path, languages: list[str]) -> Source:
+    """One content file, parsed and validated (raises SiteErrors naming its problems)."""
+    shown = display_path(path, root)
+    return _load(path, shown, _identify(path, shown, root / "content", languages))
+
+
 def _read_cache(cache: Path | None, salt: str) -> dict[str, tuple[tuple[int, int], Source]]:
     """The parsed files of the last load; empty when missing, foreign or unreadable."""
     if cache is None:

@@ -10,6 +10,13 @@ A page's fingerprint covers everything its HTML can depend on:
   on the next build, so a changed slug re-renders exactly the pages that link to that page).
 Images a page used are recorded after rendering, with size and modification time.
 
+Contexts never hold a body (it is added at render time), so a context is a function of the site
+model alone: the generator, config, theme, build date, the content files that exist and their front
+matter. The state keeps a hash of that model and of each page's context; while the model is
+unchanged (no change at all, or only bodies changed) a page keeps its recorded context hash and its
+context is made only if the page is rendered. The feeds, sitemap and robots.txt are kept the same way
+while no content page is rendered. `tests/test_depgraph.py` guards the rule on the real site.
+
 The state lives in .cache/, outside output/, and is replaced atomically. A missing, corrupt or
 foreign state file means a full build, never a wrong one.
 """
@@ -17,11 +24,10 @@ foreign state file means a full build, never a wrong one.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -32,7 +38,7 @@ from jinja2 import meta
 
 from .errors import SiteError
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 _SHAPING_PACKAGES = ("jinja2", "cmarkgfm", "nh3", "selectolax", "babel", "markupsafe")
 
 
@@ -43,6 +49,7 @@ class OutputRecord:
     fingerprint: str
     size: int
     mtime_ns: int
+    context: str = ""  # hash of the page's context (reused while the site model is unchanged)
     images: tuple[tuple[str, str, int, int], ...] = ()  # (source relative to root, path in output/, size, mtime)
     links: tuple[tuple[str, str], ...] = ()  # (.md link as written in the body, the URL it became)
     warnings: tuple[SiteError, ...] = ()  # what rendering it warned about, shown again while it is fresh
@@ -52,6 +59,8 @@ class OutputRecord:
 class BuildState:
     salt: str  # generator, config, theme
     outputs: dict[str, OutputRecord] = field(default_factory=dict)
+    model: str = ""  # hash of the site model the contexts were made from (everything but the bodies)
+    machine: tuple[tuple[str, int, int], ...] = ()  # the feeds, sitemap, robots.txt from that model: path, size, mtime
 
 
 def hash_text(*parts: str | bytes) -> str:
@@ -107,10 +116,16 @@ def template_closures(env: jinja2.Environment) -> dict[str, str]:
     return closures
 
 
-def page_fingerprint(salt: str, template_hash: str, context: dict[str, Any], source_text: str) -> str:
+def context_hash(context: dict[str, Any]) -> str:
+    """A hash of what a page's template sees (without its body)."""
+    return hashlib.sha256(
+        orjson.dumps(context, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str)
+    ).hexdigest()
+
+
+def page_fingerprint(salt: str, template_hash: str, context_digest: str, source_text: str) -> str:
     """One hash of everything a page's HTML is made from (before its images)."""
-    data = orjson.dumps(context, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str)
-    return hash_text(salt, template_hash, data, source_text)
+    return hash_text(salt, template_hash, context_digest, source_text)
 
 
 def is_fresh(
@@ -124,16 +139,17 @@ def is_fresh(
     """True when the output on disk is exactly what this build would write."""
     if record is None or record.fingerprint != fingerprint or (record.links and not links_hold(record.links)):
         return False
-    if _stat(out_dir / output) != (record.size, record.mtime_ns):
+    if _stat(f"{out_dir}/{output}") != (record.size, record.mtime_ns):
         return False
     return all(
-        _stat(root / source) == (size, mtime) and (out_dir / published).is_file()
+        _stat(f"{root}/{source}") == (size, mtime) and os.path.isfile(f"{out_dir}/{published}")
         for source, published, size, mtime in record.images
     )
 
 
 def record_for(
     fingerprint: str,
+    context_digest: str,
     out_dir: Path,
     output: str,
     root: Path,
@@ -151,12 +167,23 @@ def record_for(
         if found is None:
             return None
         image_stats.append((source, published, *found))
-    return OutputRecord(fingerprint, written[0], written[1], tuple(image_stats), links, warnings)
+    return OutputRecord(fingerprint, written[0], written[1], context_digest, tuple(image_stats), links, warnings)
 
 
-def _stat(path: Path) -> tuple[int, int] | None:
+def file_stats(out_dir: Path, names: set[str]) -> tuple[tuple[str, int, int], ...]:
+    """(path, size, mtime) of output files just written, sorted; files not on disk are left out."""
+    found = ((name, _stat(f"{out_dir}/{name}")) for name in sorted(names))
+    return tuple((name, stat[0], stat[1]) for name, stat in found if stat)
+
+
+def unchanged_files(out_dir: Path, recorded: tuple[tuple[str, int, int], ...]) -> bool:
+    """True when every recorded output file is on disk as it was written."""
+    return all(_stat(f"{out_dir}/{name}") == (size, mtime) for name, size, mtime in recorded)
+
+
+def _stat(path: Path | str) -> tuple[int, int] | None:
     try:
-        result = path.stat()
+        result = os.stat(path)
     except OSError:
         return None
     return result.st_size, result.st_mtime_ns
@@ -165,7 +192,7 @@ def _stat(path: Path) -> tuple[int, int] | None:
 def load_state(path: Path, salt: str) -> BuildState | None:
     """The previous build's state, or None when there is none usable."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = orjson.loads(path.read_bytes())
         if data.get("version") != STATE_VERSION or data.get("salt") != salt:
             return None
         outputs = {
@@ -173,13 +200,16 @@ def load_state(path: Path, salt: str) -> BuildState | None:
                 record["fingerprint"],
                 int(record["size"]),
                 int(record["mtime_ns"]),
+                str(record["context"]),
                 tuple((str(s), str(p), int(z), int(m)) for s, p, z, m in record.get("images", [])),
                 tuple((str(written), str(url)) for written, url in record.get("links", [])),
                 tuple(SiteError(**warning) for warning in record.get("warnings", [])),
             )
             for name, record in data["outputs"].items()
         }
-        return BuildState(salt, outputs)
+        return BuildState(
+            salt, outputs, str(data["model"]), tuple((str(n), int(z), int(m)) for n, z, m in data["machine"])
+        )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
@@ -190,12 +220,14 @@ def save_state(path: Path, state: BuildState) -> None:
     document = {
         "version": STATE_VERSION,
         "salt": state.salt,
-        "outputs": {name: asdict(record) for name, record in sorted(state.outputs.items())},
+        "model": state.model,
+        "machine": list(state.machine),
+        "outputs": dict(sorted(state.outputs.items())),  # orjson writes dataclasses as objects
     }
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".state-")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(document, stream, separators=(",", ":"))
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(orjson.dumps(document))
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from xml.sax.saxutils import escape, quoteattr
 
 from .calendars import calendar_files
 from .markdown import RenderedMarkdown
@@ -20,6 +21,15 @@ def machine_outputs(
     site: Site, planned: list[PlannedPage], body_of: Callable[[Entry], RenderedMarkdown | None]
 ) -> dict[str, bytes]:
     """Every feed, the sitemap and robots.txt, keyed by their path in output/."""
+    files = atom_feeds(site, body_of)
+    files.update(calendar_files(site))  # every event's .ics and a calendar feed per language
+    files["sitemap.xml"] = sitemap(site, planned)
+    files["robots.txt"] = robots(site)
+    return files
+
+
+def atom_feeds(site: Site, body_of: Callable[[Entry], RenderedMarkdown | None]) -> dict[str, bytes]:
+    """The Atom feed of each language and of each town, keyed by their path in output/."""
     files: dict[str, bytes] = {}
     base = site.config.base_path
     for lang in site.config.language_order():
@@ -32,9 +42,6 @@ def machine_outputs(
             files[town.url[len(base) :] + "feed.xml"] = atom_feed(
                 site, title, town.url, site.stories_of_town(town.key, lang), body_of
             )
-    files.update(calendar_files(site))  # every event's .ics and a calendar feed per language
-    files["sitemap.xml"] = sitemap(site, planned)
-    files["robots.txt"] = robots(site)
     return files
 
 
@@ -77,20 +84,25 @@ def atom_feed(
 
 
 def sitemap(site: Site, planned: list[PlannedPage]) -> bytes:
-    """Every indexable page with its translations as xhtml:link alternates."""
-    urlset = ET.Element("urlset", {"xmlns": SITEMAP, "xmlns:xhtml": XHTML})
+    """Every indexable page with its translations as xhtml:link alternates.
+
+    Written as text (one line per element, as ElementTree would indent it): it lists every page of
+    the site, and building an element tree of them cost more than all the rest of an unchanged build."""
+    absolute = site.config.absolute
+    lines = ["<?xml version='1.0' encoding='utf-8'?>", f'<urlset xmlns="{SITEMAP}" xmlns:xhtml="{XHTML}">']
     for page in planned:
         if page.kind in ("notfound", "redirect") or page.noindex:
             continue
-        url = ET.SubElement(urlset, "url")
-        ET.SubElement(url, "loc").text = site.config.absolute(page.url)
+        lines.append(f"  <url>\n    <loc>{escape(absolute(page.url))}</loc>")
         if page.entry and page.kind == "story":
-            date = site.entries[page.entry].story.date
-            ET.SubElement(url, "lastmod").text = date.isoformat()
+            lines.append(f"    <lastmod>{site.entries[page.entry].story.date.isoformat()}</lastmod>")
         if len(page.alternates) > 1:
             for lang, href in page.alternates:
-                ET.SubElement(url, "xhtml:link", rel="alternate", hreflang=lang, href=site.config.absolute(href))
-    return _serialise(urlset)
+                attributes = f'rel="alternate" hreflang={quoteattr(lang)} href={quoteattr(absolute(href))}'
+                lines.append(f"    <xhtml:link {attributes} />")
+        lines.append("  </url>")
+    lines.append("</urlset>\n")
+    return "\n".join(lines).encode("utf-8")
 
 
 def robots(site: Site) -> bytes:

@@ -93,8 +93,9 @@ def clear_build_marker(root: Path, out_dir: Path) -> None:
 def write_build_marker(
     root: Path, out_dir: Path, options: BuildOptions, base_url: str, redirects: dict[str, str] | None = None
 ) -> None:
-    """Called as the last step of a successful build; `redirects` (path -> target) lets deploy set them at the host."""
-    count, digest = listing(out_dir)
+    """Called as the last step of a successful build; `redirects` (path -> target) lets deploy set them at the host.
+    Only a --strict build may be deployed, so only its marker lists the output (a walk over every file)."""
+    count, digest = listing(out_dir) if options.strict else (0, "")
     marker = BuildMarker(
         options.strict,
         options.drafts,
@@ -152,12 +153,19 @@ def verify_build(root: Path, out_dir: Path, base_url: str) -> BuildMarker:
 
 
 def _files(out_dir: Path) -> list[tuple[str, int]]:
+    """(path, size) of every file below `out_dir`, sorted; strings, not Path objects: this visits every file."""
     found: list[tuple[str, int]] = []
-    for folder, folders, names in os.walk(out_dir):
-        folders.sort()
-        relative = Path(folder).relative_to(out_dir).as_posix()
-        prefix = "" if relative == "." else relative + "/"
-        found.extend((prefix + name, os.stat(os.path.join(folder, name)).st_size) for name in names)
+
+    def visit(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    visit(entry.path, f"{prefix}{entry.name}/")
+                else:
+                    found.append((prefix + entry.name, entry.stat(follow_symlinks=False).st_size))
+
+    if out_dir.is_dir():
+        visit(str(out_dir), "")
     return sorted(found)
 
 

@@ -188,7 +188,8 @@ def assemble_site(config: Config, content: LoadedContent, build_date: dt.date, d
     """
     errors: list[SiteError] = list(content.errors)
     warnings: list[SiteError] = []
-    sources = [_with_topic_keys(config, source) for source in content.sources]
+    aliases = topic_aliases(config)
+    sources = [with_topic_keys(config, source, aliases) for source in content.sources]
     town_keys = {key for kind, key, _lang in content.found if kind == "towns"}
     town_langs = {(key, lang) for kind, key, lang in content.found if kind == "towns"}
     published = {(s.kind, s.key, s.lang) for s in sources if is_visible(s.meta, build_date, drafts)}
@@ -261,12 +262,12 @@ def topic_aliases(config: Config) -> dict[str, str]:
     return aliases
 
 
-def _with_topic_keys(config: Config, source: Source) -> Source:
-    """`topics: [natur]` means the topic whose Danish label is Natur: store its key."""
+def with_topic_keys(config: Config, source: Source, aliases: dict[str, str] | None = None) -> Source:
+    """`topics: [natur]` means the topic whose Danish label is Natur: store its key (`aliases`: topic_aliases)."""
     meta = source.meta
     if not isinstance(meta, Story) or not meta.topics:
         return source
-    aliases = topic_aliases(config)
+    aliases = topic_aliases(config) if aliases is None else aliases
     keys = list(dict.fromkeys(aliases.get(topic, topic) for topic in meta.topics))
     return source if keys == meta.topics else replace(source, meta=meta.model_copy(update={"topics": keys}))
 

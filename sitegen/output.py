@@ -45,10 +45,10 @@ def journal_path(out_dir: Path) -> Path:
 
 
 def write_output(
-    out_dir: Path, files: dict[str, Content], kept: set[str] | frozenset[str] = frozenset()
+    out_dir: Path, files: dict[str, Content], kept: set[str] | frozenset[str] = frozenset(), prune: bool = True
 ) -> WriteReport:
     """Make `out_dir` hold exactly `files` and `kept` (files known to be current): write what changed,
-    delete what is gone."""
+    delete what is gone. With `prune=False` only `files` are written and nothing is deleted."""
     for path in files:
         safe_relative(path)
     recover(out_dir)
@@ -61,7 +61,7 @@ def write_output(
         else:
             report.unchanged += 1
     keep = set(files) | set(kept) | {path + TEMP_SUFFIX for path in staged}
-    deletions = _stale_files(out_dir, keep)
+    deletions = _stale_files(out_dir, keep) if prune else []
     if staged or deletions:
         _commit(out_dir, staged, deletions)
     report.written = staged
@@ -85,17 +85,32 @@ def recover(out_dir: Path) -> bool:
 
 
 def _stage_if_changed(out_dir: Path, path: str, content: Content) -> bool:
+    """Stage `content` unless the target already holds it.
+
+    A copied file keeps its source's modification time, so an unchanged copy (theme files,
+    images, the search index) is recognised by size and time without reading either file."""
     target = out_dir / path
-    data = content.read_bytes() if isinstance(content, Path) else content
     try:
-        if target.stat().st_size == len(data) and target.read_bytes() == data:
-            return False
+        current = os.stat(target)
     except (FileNotFoundError, NotADirectoryError):
-        pass
+        current = None
+    if isinstance(content, Path):
+        source = os.stat(content)
+        if current and (current.st_size, current.st_mtime_ns) == (source.st_size, source.st_mtime_ns):
+            return False
+        data = content.read_bytes()
+    else:
+        source, data = None, content
+    if current and current.st_size == len(data) and target.read_bytes() == data:
+        if source is not None:  # the same bytes: give it the source's time, so the next build need not read it
+            os.utime(target, ns=(source.st_atime_ns, source.st_mtime_ns))
+        return False
     _make_folder(target.parent, out_dir)
     temporary = target.with_name(target.name + TEMP_SUFFIX)
     with open(temporary, "wb") as stream:
         stream.write(data)
+    if source is not None:
+        os.utime(temporary, ns=(source.st_atime_ns, source.st_mtime_ns))
     return True
 
 

@@ -10,15 +10,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from .checks import Finding, OutputIndex, check_external, check_site
 from .config import load_config
-from .content import load_sources
+from .content import LoadedContent, load_sources
 from .context import page_context
 from .datafiles import data_fingerprint
 from .depgraph import (
     BuildState,
     OutputRecord,
+    context_hash,
+    file_stats,
     generator_fingerprint,
     hash_text,
     is_fresh,
@@ -27,6 +30,7 @@ from .depgraph import (
     record_for,
     save_state,
     template_closures,
+    unchanged_files,
 )
 from .errors import FixableError, FixableWarning, SiteError, SiteErrors
 from .feeds import machine_outputs
@@ -36,9 +40,10 @@ from .manifest import clear_build_marker, write_build_marker
 from .markdown import RenderedMarkdown
 from .model import Entry, EntryId, Site, assemble_site
 from .output import Content, recover, write_output
-from .pages import PageResult, RenderState, collapse_repeats, render_body, render_pages, resolve_link
+from .pages import PageResult, RenderState, collapse_repeats, render_pages, resolve_link
 from .parallel import default_jobs
 from .plan import PlannedPage, plan_site
+from .quick import Session
 from .render import check_templates, load_theme, make_environment
 from .search import search_index
 from .text import slugify
@@ -70,6 +75,7 @@ class BuildReport:
     seconds: float
     findings: list[Finding] = field(default_factory=list)
     image_seconds: float = 0.0  # making image derivatives and share cards
+    session: Session | None = field(default=None, repr=False, compare=False)  # for the preview's fast path
 
 
 def build(options: BuildOptions, progress: Callable[[str], None] | None = None) -> BuildReport:
@@ -98,18 +104,20 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
         json.dumps(theme.assets, sort_keys=True),
     )
     previous = load_state(state_file, salt)
+    model = model_digest(salt, site, content)
+    contexts, context_digests = _contexts(site, planned, previous if previous and previous.model == model else None)
     closures = template_closures(env)
-    contexts = [page_context(site, page, None) for page in planned]
     fingerprints = [
-        page_fingerprint(salt, closures.get(page.template, ""), context, _source_text(site, page, root))
-        for page, context in zip(planned, contexts, strict=True)
+        page_fingerprint(salt, closures.get(page.template, ""), digest, _source_text(site, page, root))
+        for page, digest in zip(planned, context_digests, strict=True)
     ]
     stale = _stale_pages(site, content.found, planned, fingerprints, previous, out_dir, root)
     if progress:
         progress(f"rendering {len(stale)} of {len(planned)} pages")
     media = Media(root, config, theme.directory)
     render_state = RenderState(root, site, theme, env, content.found, media)
-    results = render_pages(render_state, [(planned[i], contexts[i]) for i in stale], options.jobs)
+    work = [(planned[i], contexts[i] or page_context(site, planned[i], None)) for i in stale]
+    results = render_pages(render_state, work, options.jobs)
     images = produce(media, [file for r in results for file in r.media], options.jobs)  # in .cache/, not output/
 
     errors = collapse_repeats([*(e for r in results for e in r.errors), *images.errors])
@@ -130,12 +138,22 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
         raise SiteErrors(errors)
 
     files: dict[str, Content] = {output: result.html for output, result in rendered.items()}
-    body_of = _body_source(render_state, planned, stale, results)
-    files.update(machine_outputs(site, planned, body_of))
+    session = Session(out_dir, render_state, {page.entry: page for page in planned if page.entry})
+    for index, result in zip(stale, results, strict=True):
+        entry_id = planned[index].entry
+        if entry_id and result.body:
+            session.bodies[entry_id] = result.body
+    body_of = session.body_of
+    machine = _unchanged_machine_outputs(previous, model, planned, stale, out_dir)
+    if not machine:
+        machine_files = machine_outputs(site, planned, body_of)
+        files.update(machine_files)
+        machine = set(machine_files)
     files.update(theme.files)
     files["_headers"] = headers_file(config.base_path)
     files.update(images.files)
     kept = set(fresh_records) | {image[1] for record in fresh_records.values() for image in record.images}
+    kept |= machine - set(files)
     previous_index = _files_under(out_dir, "pagefind") if not options.search_index else set()
     if previous_index:  # the preview keeps its first index: re-indexing every save would cost seconds
         kept |= previous_index
@@ -154,11 +172,16 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
 
     records = dict(fresh_records)
     for index, result in zip(stale, results, strict=True):
-        record = _record(planned[index], result, fingerprints[index], out_dir, root)
+        record = _record(planned[index], result, fingerprints[index], context_digests[index], out_dir, root)
         if record:
             records[planned[index].output] = record
-    if rendered or previous is None or records != previous.outputs:
-        save_state(state_file, BuildState(salt, records))
+    state = BuildState(salt, records, model, file_stats(out_dir, machine))
+    if (
+        rendered
+        or previous is None
+        or (records, model, state.machine) != (previous.outputs, previous.model, previous.machine)
+    ):
+        save_state(state_file, state)
     redirects = {page.output.removesuffix("/index.html"): page.target for page in planned if page.kind == "redirect"}
     write_build_marker(root, out_dir, options, config.base_url, redirects)  # the last step: `deploy` checks it
     return BuildReport(
@@ -171,6 +194,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
         time.perf_counter() - started,
         findings,
         images.seconds,
+        session,
     )
 
 
@@ -229,10 +253,56 @@ def _check(
     return findings
 
 
-def _record(page: PlannedPage, result: PageResult, fingerprint: str, out_dir: Path, root: Path) -> OutputRecord | None:
+def _record(
+    page: PlannedPage, result: PageResult, fingerprint: str, context_digest: str, out_dir: Path, root: Path
+) -> OutputRecord | None:
     """What a freshly rendered page was made from, for the next build's staleness check."""
     links = result.body.resolved if result.body else ()
-    return record_for(fingerprint, out_dir, page.output, root, list(result.images), links, result.warnings)
+    images = list(result.images)
+    return record_for(fingerprint, context_digest, out_dir, page.output, root, images, links, result.warnings)
+
+
+def _unchanged_machine_outputs(
+    previous: BuildState | None, model: str, planned: list[PlannedPage], stale: list[int], out_dir: Path
+) -> set[str]:
+    """The feeds, sitemap and robots.txt of the last build when they cannot have changed (else empty):
+    they are made from the site model and the bodies of content pages, and a changed body makes its
+    page stale."""
+    if previous is None or previous.model != model or any(planned[i].entry for i in stale):
+        return set()
+    unchanged = previous.machine and unchanged_files(out_dir, previous.machine)
+    return {name for name, _size, _mtime in previous.machine} if unchanged else set()
+
+
+def _contexts(
+    site: Site, planned: list[PlannedPage], previous: BuildState | None
+) -> tuple[list[dict[str, Any] | None], list[str]]:
+    """Each page's context and its hash. With the state of a build of the same site model (`previous`),
+    a page it recorded keeps its context hash, and its context is made only if the page is rendered."""
+    contexts: list[dict[str, Any] | None] = []
+    digests = []
+    for page in planned:
+        record = previous.outputs.get(page.output) if previous else None
+        if record and record.context:
+            contexts.append(None)
+            digests.append(record.context)
+        else:
+            context = page_context(site, page, None)
+            contexts.append(context)
+            digests.append(context_hash(context))
+    return contexts, digests
+
+
+def model_digest(salt: str, site: Site, content: LoadedContent) -> str:
+    """A hash of everything page contexts are made from: the generator, config and theme (`salt`), the
+    build date and options, every content file that exists, and the front matter of each (not the bodies,
+    which a context never holds)."""
+    parts = [salt, site.build_date.isoformat(), *sorted("\t".join(identity) for identity in content.found)]
+    for source in content.sources:
+        lines = ",".join(f"{name}:{line}" for name, line in sorted(source.field_lines.items()))
+        parts.append(f"{source.path}\t{source.meta.model_dump_json()}\t{lines}")
+    parts.extend(f"{entry_id}\t{entry.url}" for entry_id, entry in sorted(site.entries.items()))
+    return hash_text(*parts)
 
 
 def _links_hold(site: Site, known: frozenset[EntryId], page: PlannedPage, links: tuple[tuple[str, str], ...]) -> bool:
@@ -274,17 +344,3 @@ def _source_text(site: Site, page: PlannedPage, root: Path | None = None) -> str
     source = site.entries[page.entry].source
     data = data_fingerprint(root, source.body) if root else ""
     return f"{source.meta.model_dump_json()}\n{source.body_line}\n{source.body}{data}"
-
-
-def _body_source(
-    render_state: RenderState, planned: list[PlannedPage], stale: list[int], results: list[PageResult]
-) -> Callable[[Entry], RenderedMarkdown | None]:
-    """Bodies for the feeds: from this build's renders, else rendered now (only feed entries need them)."""
-    bodies = {planned[i].entry: r.body for i, r in zip(stale, results, strict=True) if planned[i].entry and r.body}
-
-    def body_of(entry: Entry) -> RenderedMarkdown | None:
-        if entry.id not in bodies:
-            bodies[entry.id] = render_body(render_state, entry)[0]
-        return bodies[entry.id]
-
-    return body_of

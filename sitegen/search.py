@@ -27,8 +27,12 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
+
+import orjson
 
 from .errors import SiteError, SiteErrors
 from .output import Content
@@ -51,43 +55,88 @@ def search_index(
     root: Path, out_dir: Path, planned: list[PlannedPage], files: dict[str, Content]
 ) -> dict[str, Content]:
     """The files of output/pagefind/ for this build's pages: path in output/ -> file in .cache/search/."""
-    pages = indexed_pages(out_dir, planned, files)
+    cache = root / ".cache" / "search"
+    digests = cache / f"page-digests-{hashlib.sha256(out_dir.as_posix().encode()).hexdigest()[:8]}.json"
+    pages = indexed_pages(out_dir, planned, files, digests)
     if not pages:
         return {}
-    cache = root / ".cache" / "search"
     bundle = cache / bundle_key(pages)
     if bundle.is_dir():
         os.utime(bundle)  # recently used: kept by _prune
     else:
-        _build_bundle(cache, bundle, pages)
+        _build_bundle(cache, bundle, [(page.path, page.html()) for page in pages])
     _prune(cache, bundle)
     return {f"{BUNDLE_FOLDER}/{relative}": path for relative, path in _listing(bundle)}
 
 
-def indexed_pages(out_dir: Path, planned: list[PlannedPage], files: dict[str, Content]) -> list[tuple[str, bytes]]:
-    """(path in output/, HTML) of every page this build publishes that Pagefind indexes, in path order.
+@dataclass(frozen=True)
+class IndexedPage:
+    """A page Pagefind indexes: its path in output/, a hash of its HTML, and where the HTML is."""
 
-    A page rendered now is in `files`; one that did not change is already in output/."""
+    path: str
+    digest: str
+    content: Content  # the HTML rendered now, or the file in output/ that did not change
+
+    def html(self) -> bytes:
+        return self.content.read_bytes() if isinstance(self.content, Path) else self.content
+
+
+def indexed_pages(
+    out_dir: Path, planned: list[PlannedPage], files: dict[str, Content], digests_file: Path | None = None
+) -> list[IndexedPage]:
+    """Every page this build publishes that Pagefind indexes, in path order.
+
+    A page rendered now is in `files`; one that did not change is already in output/, and its hash
+    is taken from `digests_file` while its size and modification time are what they were."""
+    known = _read_digests(digests_file)
+    seen: dict[str, list[Any]] = {}
     pages = []
     for page in planned:
         if page.kind in NOT_INDEXED or page.noindex:  # a campaign with noindex: true
             continue
         content = files.get(page.output)
-        if content is None:
-            data = (out_dir / page.output).read_bytes()
+        if content is None or isinstance(content, Path):
+            path = content if isinstance(content, Path) else out_dir / page.output
+            stat = path.stat()
+            hit = known.get(page.output)
+            if isinstance(hit, list) and len(hit) == 4 and hit[:2] == [stat.st_size, stat.st_mtime_ns]:
+                digest, marked = str(hit[2]), bool(hit[3])
+            else:
+                data = path.read_bytes()
+                digest, marked = hashlib.sha256(data).hexdigest(), MARKER in data
+            seen[page.output] = [stat.st_size, stat.st_mtime_ns, digest, marked]
+            content = path
         else:
-            data = content.read_bytes() if isinstance(content, Path) else content
-        if MARKER in data:
-            pages.append((page.output, data))
-    return sorted(pages)
+            digest, marked = hashlib.sha256(content).hexdigest(), MARKER in content
+        if marked:
+            pages.append(IndexedPage(page.output, digest, content))
+    if digests_file is not None and seen != known:
+        _write_digests(digests_file, seen)
+    return sorted(pages, key=lambda page: page.path)
 
 
-def bundle_key(pages: Iterable[tuple[str, bytes]]) -> str:
+def bundle_key(pages: Iterable[IndexedPage]) -> str:
     """A hash of everything the bundle is made from: the pages, their paths and the Pagefind version."""
     digest = hashlib.sha256(f"{INDEX_FORMAT}\0{_version()}\0".encode())
-    for path, data in pages:
-        digest.update(path.encode() + b"\0" + hashlib.sha256(data).digest())
+    for page in pages:
+        digest.update(f"{page.path}\0{page.digest}\n".encode())
     return digest.hexdigest()[:32]
+
+
+def _read_digests(digests_file: Path | None) -> dict[str, Any]:
+    """Hashes of unchanged pages from the last build: path -> [size, mtime_ns, sha256, indexed]."""
+    try:
+        data = orjson.loads(digests_file.read_bytes()) if digests_file else {}
+    except (OSError, ValueError):
+        return {}  # missing or damaged: every page is read again
+    return data if isinstance(data, dict) else {}
+
+
+def _write_digests(digests_file: Path, digests: dict[str, list[Any]]) -> None:
+    digests_file.parent.mkdir(parents=True, exist_ok=True)
+    temporary = digests_file.with_name(digests_file.name + ".new")
+    temporary.write_bytes(orjson.dumps(digests))
+    os.replace(temporary, digests_file)
 
 
 def pagefind_binary() -> Path:
@@ -152,7 +201,19 @@ def _tidy(bundle: Path) -> None:
 
 
 def _listing(bundle: Path) -> list[tuple[str, Path]]:
-    return sorted((path.relative_to(bundle).as_posix(), path) for path in bundle.rglob("*") if path.is_file())
+    """(path inside the bundle, file) of every file of a bundle, sorted."""
+    found: list[tuple[str, Path]] = []
+
+    def visit(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    visit(entry.path, f"{prefix}{entry.name}/")
+                else:
+                    found.append((prefix + entry.name, Path(entry.path)))
+
+    visit(str(bundle), "")
+    return sorted(found)
 
 
 def _prune(cache: Path, current: Path) -> None:

@@ -134,6 +134,7 @@ def serve(options: argparse.Namespace) -> int:
 
     from .cli import build_options, report_errors
     from .pipeline import build
+    from .quick import Session, quick_rebuild
 
     root: Path = options.root.resolve()
     preview = root / ".cache" / "preview"
@@ -141,25 +142,40 @@ def serve(options: argparse.Namespace) -> int:
     settings = build_options(options, drafts=True, output=preview, root=root, base_url=url, fingerprint=False)
     status = PreviewStatus()
 
-    def rebuild() -> None:
-        nonlocal settings
+    session: Session | None = None  # the last good full build, for the fast path
+    broken: set[Path] = set()  # files the fast path last found broken: checked again on every save
+
+    def rebuild(changed: set[Path] | None = None) -> None:
+        """A fast re-render of body-only edits when possible, else the full incremental build."""
+        nonlocal settings, session, broken
         started = time.perf_counter()
         try:
-            report = build(settings)
-            settings = replace(settings, search_index=False)  # later saves keep this first search index
+            quick = quick_rebuild(session, changed | broken) if session and changed is not None else None
+            if quick is not None:
+                broken = set()
+                rendered, written, warnings = quick.rendered, quick.written, quick.warnings
+            else:
+                session = None  # until this build succeeds, the fast path has nothing to stand on
+                report = build(settings)
+                settings = replace(settings, search_index=False)  # later saves keep this first search index
+                session, broken = report.session, set()
+                rendered, written, warnings = report.rendered, report.written, report.warnings
         except SiteErrors as exc:
+            if session is not None and changed is not None:
+                broken |= changed
             report_errors(exc)
             status.set([str(error) for error in exc.errors])
             return
         except Exception as exc:  # a crash inside a rebuild never stops the server
+            session = None
             print(f"internal error while building: {type(exc).__name__}: {exc}", file=sys.stderr)
             status.set([f"internal error while building: {type(exc).__name__}: {exc}"])
             return
         status.set([])
-        for warning in report.warnings:
+        for warning in warnings:
             print(f"warning: {warning}", file=sys.stderr)
         seconds = time.perf_counter() - started
-        print(f"rebuilt: {len(report.rendered)} pages rendered, {len(report.written)} files written in {seconds:.2f} s")
+        print(f"rebuilt: {len(rendered)} pages rendered, {len(written)} files written in {seconds:.2f} s")
 
     class ChangeWatcher(Watcher):  # type: ignore[misc]
         """Rebuild on each batch of changes, then tell the browsers (CSS only when only CSS changed)."""
@@ -174,7 +190,7 @@ def serve(options: argparse.Namespace) -> int:
 
             paths = [str(root / name) for name in WATCHED if (root / name).exists()]
             for changes in watch(*paths, debounce=50, step=20, rust_timeout=0, yield_on_timeout=False):
-                rebuild()
+                rebuild({Path(path) for _, path in changes})
                 changed = sorted({path for _, path in changes})
                 only_css = all(path.endswith(".css") for path in changed) and not status.get()
                 target = Path(changed[0]).name if only_css and len(changed) == 1 else "*"

@@ -175,7 +175,7 @@ def test_noindex_campaigns_are_out_of_the_sitemap_and_the_search_index(site: Sit
 
     config = load_config(site.root)
     model = assemble_site(config, load_sources(site.root, list(config.languages)), BUILD_DATE, drafts=False)
-    indexed = [path for path, _ in indexed_pages(site.root / "output", plan_site(model), {})]
+    indexed = [page.path for page in indexed_pages(site.root / "output", plan_site(model), {})]
     assert "kampagne/synlig/index.html" in indexed and "kampagne/familier/index.html" not in indexed
     assert (site.root / "output" / "pagefind").is_dir()
 

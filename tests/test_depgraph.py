@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
 import pytest
 
+from sitegen import pipeline
+from sitegen.config import load_config
+from sitegen.content import load_sources
+from sitegen.context import page_context
+from sitegen.depgraph import context_hash
+from sitegen.model import assemble_site
 from sitegen.pipeline import BuildReport
+from sitegen.plan import PlannedPage, plan_site
 
-from .conftest import Site, story
+from .conftest import BUILD_DATE, Site, story
 from .test_images import png
 
 
@@ -143,3 +156,79 @@ def test_adding_a_story_re_renders_only_the_pages_that_list_it(site: Site) -> No
     assert "om/index.html" not in report.rendered  # a page that neither lists nor links stories
     assert "historier/havnebad/index.html" not in report.rendered  # its .md link still leads to the same page
     assert {"historier/ny/index.html", "index.html", "historier/index.html"} <= set(report.rendered)
+
+
+def count_contexts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The URLs of the pages whose context the next builds make."""
+    made: list[str] = []
+    original = pipeline.page_context
+
+    def counting(site: object, page: PlannedPage, body: object) -> dict[str, object]:
+        made.append(page.url)
+        return original(site, page, body)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "page_context", counting)
+    return made
+
+
+def test_a_body_edit_makes_only_that_pages_context(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    site.build()
+    made = count_contexts(monkeypatch)
+    assert site.build().rendered == [] and made == []
+    path = site.root / "content/stories/skolen.da.md"
+    path.write_text(path.read_text() + "\nEt nyt afsnit.\n")
+    assert site.build().rendered == ["historier/skolen/index.html"]
+    assert made == ["/historier/skolen/"]
+
+
+@pytest.mark.parametrize("change", ["title", "new story", "build date"])
+def test_a_change_to_the_site_model_makes_every_context(
+    site: Site, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    first = site.build()
+    made = count_contexts(monkeypatch)
+    path = site.root / "content/stories/skolen.da.md"
+    options: dict[str, object] = {}
+    if change == "title":
+        path.write_text(path.read_text().replace("Skolen åbner", "Skolen er åben"))
+    elif change == "new story":
+        site.write("content/stories/ny.da.md", story("Ny historie"))
+    else:
+        options["build_date"] = BUILD_DATE + dt.timedelta(days=1)
+    report = site.build(**options)
+    assert len(made) == report.pages >= first.pages
+
+
+def test_feeds_are_not_made_again_when_nothing_they_show_changed(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    site.build()
+    made: list[int] = []
+    original = pipeline.machine_outputs
+    monkeypatch.setattr(pipeline, "machine_outputs", lambda *args: made.append(1) or original(*args))
+    site.build()
+    assert made == []
+    feed = site.root / "output/feed.xml"
+    feed.write_text(feed.read_text().replace("Skolen", "Skolen!"))
+    site.build()  # a feed changed by hand is made again
+    assert made == [1] and "Skolen!" not in site.read("feed.xml")
+    path = site.root / "content/stories/skolen.da.md"
+    path.write_text(path.read_text() + "\nEt nyt afsnit i feedet.\n")
+    site.build()
+    assert "Et nyt afsnit i feedet." in site.read("feed.xml")
+
+
+def test_no_page_context_depends_on_a_body(real_site: Site, tmp_path: Path) -> None:
+    """Contexts are reused while the site model (everything but the bodies) is unchanged: guard that rule."""
+    root = tmp_path / "site"
+    shutil.copytree(real_site.root, root, ignore=shutil.ignore_patterns("output", ".cache"))
+    campaign = root / "content/campaigns/flyt-med-boern.da.md"  # also a campaign whose body has no text block
+    text = campaign.read_text().replace("  - type: text\n", "").replace("short_url: flyt", "short_url: flyt-uden")
+    (campaign.parent / "uden-tekstblok.da.md").write_text(text)
+    config = load_config(root)
+    content = load_sources(root, list(config.languages))
+
+    def contexts(body: Callable[[str], str]) -> list[str]:
+        sources = [replace(source, body=body(source.body)) for source in content.sources]
+        site = assemble_site(config, replace(content, sources=sources), BUILD_DATE, drafts=False)
+        return [context_hash(page_context(site, page, None)) for page in plan_site(site)]
+
+    assert contexts(lambda body: body) == contexts(lambda body: "") == contexts(lambda body: body + "\n\nMere.\n")

@@ -3,6 +3,7 @@ cached by its inputs; a search page per language with a labelled field; what is 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ from sitegen import search
 from sitegen.errors import SiteErrors
 from sitegen.headers import IMMUTABLE, REVALIDATE
 from sitegen.manifest import object_headers
+from sitegen.plan import PlannedPage
 
 from .conftest import CONFIG, Site, story
 
@@ -107,7 +109,7 @@ def test_old_bundles_are_pruned(site: Site) -> None:
     for number in range(search.CACHED_BUNDLES + 2):
         site.write("content/stories/ny.da.md", story(f"Historie nummer {number}"))
         site.build()
-    assert len(list((site.root / ".cache" / "search").iterdir())) == search.CACHED_BUNDLES
+    assert len([path for path in (site.root / ".cache" / "search").iterdir() if path.is_dir()]) == search.CACHED_BUNDLES
 
 
 def test_the_search_pages_have_a_labelled_search_field(site: Site) -> None:
@@ -181,13 +183,32 @@ def test_pagefind_is_the_extended_build() -> None:
     assert binary.name == "pagefind_extended" and "pagefind" in version.lower()
 
 
+def page(path: str, html: bytes) -> search.IndexedPage:
+    return search.IndexedPage(path, hashlib.sha256(html).hexdigest(), html)
+
+
 def test_the_cache_key_depends_on_every_page() -> None:
-    pages = [("a/index.html", b"<html lang=da>a"), ("b/index.html", b"<html lang=da>b")]
+    pages = [page("a/index.html", b"<html lang=da>a"), page("b/index.html", b"<html lang=da>b")]
     key = search.bundle_key(pages)
     assert search.bundle_key(list(pages)) == key
-    assert search.bundle_key([pages[0], ("b/index.html", b"<html lang=da>c")]) != key
-    assert search.bundle_key([pages[0], ("c/index.html", pages[1][1])]) != key
+    assert search.bundle_key([pages[0], page("b/index.html", b"<html lang=da>c")]) != key
+    assert search.bundle_key([pages[0], page("c/index.html", b"<html lang=da>b")]) != key
     assert search.bundle_key(pages[:1]) != key
+
+
+def test_unchanged_pages_are_not_read_again_but_changed_ones_are(tmp_path: Path) -> None:
+    out, digests = tmp_path / "output", tmp_path / "digests.json"
+    planned = [PlannedPage("story", "da", "/a/", "story.html", output="a/index.html")]
+    (out / "a").mkdir(parents=True)
+    html = out / "a/index.html"
+    html.write_bytes(b"<html lang=da><article data-pagefind-body>en</article>")
+    first = search.indexed_pages(out, planned, {}, digests)
+    assert json.loads(digests.read_text())["a/index.html"][2] == first[0].digest
+    html.write_bytes(b"<html lang=da><article data-pagefind-body>to</article>")
+    second = search.indexed_pages(out, planned, {}, digests)
+    assert second[0].digest == hashlib.sha256(html.read_bytes()).hexdigest() != first[0].digest
+    digests.write_text("{not json")  # a damaged cache: every page is read again
+    assert search.indexed_pages(out, planned, {}, digests)[0].digest == second[0].digest
 
 
 def test_entry_languages_are_written_in_order(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -81,32 +82,60 @@ def _make_site(shared: Path, stage: Path, site: Path, count: int) -> None:
     subprocess.run([*make, "--format", "sitegen"], check=True)
 
 
+SUMMARY = re.compile(r"\(images ([0-9.]+) s, search ([0-9.]+) s\)")
+
+
 def _build(site: Path) -> float:
+    return _timed_build(site)[0]
+
+
+def _timed_build(site: Path) -> tuple[float, float, float]:
+    """Seconds of one build, and of its image step and search index (from the summary line)."""
     started = time.perf_counter()
-    subprocess.run([sys.executable, "build.py", "build", "-q"], cwd=site, check=True, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    done = subprocess.run(
+        [sys.executable, "build.py", "build"],
+        cwd=site,
+        check=True,
+        stderr=subprocess.DEVNULL,
+        capture_output=False,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    elapsed = time.perf_counter() - started
+    found = SUMMARY.search(done.stdout)
+    return (elapsed, float(found.group(1)), float(found.group(2))) if found else (elapsed, 0.0, 0.0)
 
 
 def _incremental(site: Path, runs: int) -> dict[str, float]:
-    """Median times of: a body edit, then a title edit, each followed by a build with .cache/ kept."""
+    """A cold build split into images, search index and the rest; then median times of a body edit and
+    a title edit, each followed by a build with .cache/ kept (and the search index's part of the body edit)."""
     shutil.rmtree(site / "output", ignore_errors=True)
     shutil.rmtree(site / ".cache", ignore_errors=True)
-    _build(site)
+    cold, cold_images, cold_search = _timed_build(site)
     _build(site)
     story = sorted((site / "content" / "stories").glob("*.da.md"))[
         len(list((site / "content" / "stories").glob("*.da.md"))) // 2
     ]
     original = story.read_text(encoding="utf-8")
-    body, title = [], []
+    body, body_search, title = [], [], []
     try:
         for run in range(runs):
             story.write_text(original + f"\nEt nyt afsnit nummer {run}.\n", encoding="utf-8")
-            body.append(_build(site))
+            elapsed, _images, search = _timed_build(site)
+            body.append(elapsed)
+            body_search.append(search)
             story.write_text(original.replace('title: "', f'title: "Ny {run}: ', 1), encoding="utf-8")
             title.append(_build(site))
     finally:
         story.write_text(original, encoding="utf-8")
-    return {"body_edit_median_s": statistics.median(body), "title_edit_median_s": statistics.median(title)}
+    return {
+        "cold_s": cold,
+        "cold_images_s": cold_images,
+        "cold_search_s": cold_search,
+        "body_edit_median_s": statistics.median(body),
+        "body_edit_search_median_s": statistics.median(body_search),
+        "title_edit_median_s": statistics.median(title),
+    }
 
 
 def _free_port() -> int:
@@ -126,13 +155,19 @@ def _preview_latency(site: Path, edits: int) -> dict[str, float]:
     )
     try:
         latencies = asyncio.run(_measure_reloads(site, port, edits))
+        title_latencies = asyncio.run(_measure_reloads(site, port, max(3, edits // 4), title=True))
     finally:
         server.terminate()
         server.wait(timeout=20)
-    return {"save_to_reload_median_s": statistics.median(latencies), "save_to_reload_max_s": max(latencies)}
+    return {
+        "save_to_reload_median_s": statistics.median(latencies),
+        "save_to_reload_max_s": max(latencies),
+        "title_save_to_reload_median_s": statistics.median(title_latencies),
+    }
 
 
-async def _measure_reloads(site: Path, port: int, edits: int) -> list[float]:
+async def _measure_reloads(site: Path, port: int, edits: int, title: bool = False) -> list[float]:
+    """Seconds from saving a story (its body, or with `title` its title) to the reload message."""
     from tornado.websocket import websocket_connect
 
     deadline = time.monotonic() + 120
@@ -150,13 +185,19 @@ async def _measure_reloads(site: Path, port: int, edits: int) -> list[float]:
     )
     await connection.read_message()
     await connection.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1:{port}/", "plugins": {}}))
+    while True:  # let a rebuild still running from an earlier save finish and report first
+        try:
+            await asyncio.wait_for(connection.read_message(), timeout=3)
+        except TimeoutError:
+            break
     story = sorted((site / "content" / "stories").glob("*.da.md"))[0]
     original = story.read_text(encoding="utf-8")
     latencies = []
     try:
         for edit in range(edits):
             await asyncio.sleep(0.3)
-            story.write_text(original + f"\nRettelse {edit}.\n", encoding="utf-8")
+            edited = original.replace('title: "', f'title: "Rettet {edit}: ', 1) if title else original
+            story.write_text(edited + f"\nRettelse {edit}.\n", encoding="utf-8")
             saved = time.perf_counter()
             while True:
                 message = await asyncio.wait_for(connection.read_message(), timeout=30)
@@ -186,12 +227,24 @@ def _run_peers(options: argparse.Namespace, counts: list[int], work: Path, stage
 
 
 def _print_tables(ours: list[dict[str, float]], peers: dict[str, object]) -> None:
+    print("\nsitegen, where a cold build goes (one run, seconds)")
+    print(f"{'N':>6}  {'cold':>8}  {'images':>8}  {'search':>8}  {'the rest':>8}")
+    for row in ours:
+        rest = row["cold_s"] - row["cold_images_s"] - row["cold_search_s"]
+        print(
+            f"{int(row['n']):>6}  {row['cold_s']:>8.3f}  {row['cold_images_s']:>8.3f}  {row['cold_search_s']:>8.3f}  "
+            f"{rest:>8.3f}"
+        )
     print("\nsitegen, incremental and preview (medians, seconds)")
-    print(f"{'N':>6}  {'body edit':>10}  {'title edit':>10}  {'save->reload':>12}  {'(max)':>7}")
+    print(
+        f"{'N':>6}  {'body edit':>10}  {'(search)':>9}  {'title edit':>10}  {'save->reload':>12}  {'(max)':>7}  "
+        f"{'title save->reload':>18}"
+    )
     for row in ours:
         print(
-            f"{int(row['n']):>6}  {row['body_edit_median_s']:>10.3f}  {row['title_edit_median_s']:>10.3f}  "
-            f"{row['save_to_reload_median_s']:>12.3f}  {row['save_to_reload_max_s']:>7.3f}"
+            f"{int(row['n']):>6}  {row['body_edit_median_s']:>10.3f}  {row['body_edit_search_median_s']:>9.3f}  "
+            f"{row['title_edit_median_s']:>10.3f}  {row['save_to_reload_median_s']:>12.3f}  "
+            f"{row['save_to_reload_max_s']:>7.3f}  {row['title_save_to_reload_median_s']:>18.3f}"
         )
     rows = peers.get("results") if isinstance(peers, dict) else None
     if not isinstance(rows, list):

@@ -25,7 +25,7 @@ HREF_HINT = "write mailto:name@billund.dk, tel:+45..., https://... or a content 
 
 
 class _Block(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 class HeroBlock(_Block):
@@ -109,7 +109,7 @@ def _whole_number_as_text(value: Any) -> Any:
 class Fact(BaseModel):
     """One figure with what it counts and where it comes from."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
     figure: Annotated[str, BeforeValidator(_whole_number_as_text), Field(min_length=1)] = Field(
         description="The figure as it is shown, e.g. '27.021', '540 km²' or '1.'."
     )
@@ -137,7 +137,7 @@ class FactsBlock(_Block):
 class Action(BaseModel):
     """A button: an e-mail, a phone call, a web address or another page of the site."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
     label: Text = Field(description="What the button says, e.g. 'Skriv til tilflytterservicen'.")
     href: Text = Field(description="mailto:..., tel:..., https://... or a content file like ../pages/kontakt.da.md.")
     subject: str | None = Field(default=None, description="The subject of the e-mail (mailto: links only).")

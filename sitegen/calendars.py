@@ -10,14 +10,16 @@ transitions for those years are written instead).
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-from icalendar import Calendar, Timezone, TimezoneDaylight, TimezoneStandard
-from icalendar import Event as VEvent
 
 from .events import calendar_url, feed_url, moment, recent_events
 from .model import Entry, Site
 from .schemas import DANISH_TIME
+
+if TYPE_CHECKING:  # icalendar is imported when calendars are made: an unchanged build makes none
+    from icalendar import Calendar, Timezone
+    from icalendar import Event as VEvent
 
 TZID = "Europe/Copenhagen"
 REFRESH = dt.timedelta(hours=12)  # how often a subscribed calendar asks again
@@ -72,6 +74,8 @@ def dtstamp(site: Site) -> dt.datetime:
 
 
 def _calendar(site: Site, lang: str, events: list[Entry]) -> Calendar:
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", f"-//{site.config.organization.name}//sitegen//{lang.upper()}")
     calendar.add("version", "2.0")
@@ -93,6 +97,8 @@ def _vevent(site: Site, entry: Entry) -> VEvent:
     if event.organizer:
         lines.append(f"{labels['organizer']}: {event.organizer}")
     lines.append(f"{labels['more']}: {event.url or page}")
+    from icalendar import Event as VEvent
+
     item = VEvent()
     item.add("uid", uid(site, entry))
     item.add("dtstamp", dtstamp(site))
@@ -113,6 +119,8 @@ def vtimezone(first_year: int, last_year: int) -> Timezone:
 
     Falls back to the time-zone database's own transitions when the rule does not match them.
     """
+    from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
+
     if not all(_eu_rule_holds(year) for year in range(first_year, last_year + 1)):
         return Timezone.from_tzid(TZID, first_date=dt.date(first_year, 1, 1), last_date=dt.date(last_year + 1, 1, 1))
     zone = Timezone()

@@ -12,13 +12,14 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .errors import SiteErrors
 
 if TYPE_CHECKING:
-    from .pipeline import BuildOptions
+    from .options import BuildOptions
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 COMMANDS = ("build", "check", "serve", "new", "schemas", "deploy")
@@ -63,7 +64,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
 
     new = commands.add_parser("new", parents=[common], help="create a content file with valid front matter")
-    new.add_argument("kind", choices=["story", "town", "page", "event"])
+    new.add_argument("kind", choices=["story", "town", "page", "event", "campaign"])
     new.add_argument("key", help="the file name without language, e.g. nyt-havnebad")
     new.add_argument("--town", help="the town a story or event is about (its key, e.g. grindsted)")
     new.add_argument("--lang", default="da,en", help="languages to create, comma-separated (default: da,en)")
@@ -135,7 +136,7 @@ def report_errors(exc: SiteErrors, stream: TextIO | None = None, building: bool 
 
 def build_options(options: argparse.Namespace, **overrides: Any) -> BuildOptions:
     """Build settings from the command line, with `overrides` on top."""
-    from .pipeline import BuildOptions
+    from .options import BuildOptions
 
     values: dict[str, Any] = {
         "root": options.root,
@@ -150,10 +151,28 @@ def build_options(options: argparse.Namespace, **overrides: Any) -> BuildOptions
 
 
 def _build(options: argparse.Namespace) -> int:
+    from .unchanged import unchanged_result
+
+    started = time.perf_counter()
+    settings = build_options(options)
+    last = unchanged_result(settings)  # before the generator is imported: an unchanged build takes no time
+    if last is not None:
+        from .errors import SiteError
+
+        warnings = [SiteError(**warning) for warning in last["warnings"]]
+        for warning in warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        if not options.quiet:
+            print(
+                f"Nothing changed since the last build: {last['pages']} pages ({last['files']} files) kept, "
+                f"{_count(len(warnings), 'warning')} in {time.perf_counter() - started:.2f} s"
+            )
+        return EXIT_OK
+
     from .pipeline import build
 
     with _progress(enabled=not options.quiet and sys.stderr.isatty()) as progress:
-        report = build(build_options(options), progress)
+        report = build(replace(settings, reuse_unchanged=False), progress)  # checked just now
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if options.verbose:
@@ -162,14 +181,17 @@ def _build(options: argparse.Namespace) -> int:
         for path in report.deleted:
             print(f"  deleted {path}")
     if not options.quiet:
-        warnings = len(report.warnings)
         print(
             f"Built {report.pages} pages ({report.files} files): {len(report.rendered)} rendered, "
             f"{len(report.written)} written, "
-            f"{len(report.deleted)} deleted, {warnings} warning{'s' if warnings != 1 else ''} "
-            f"in {report.seconds:.2f} s (images {report.image_seconds:.2f} s)"
+            f"{len(report.deleted)} deleted, {_count(len(report.warnings), 'warning')} "
+            f"in {report.seconds:.2f} s (images {report.image_seconds:.2f} s, search {report.search_seconds:.2f} s)"
         )
     return EXIT_OK
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import tempfile
@@ -34,6 +35,7 @@ class Source:
     body: str
     body_line: int  # the line of the file where the body starts
     field_lines: dict[str, int]  # front-matter field -> its line; nested ones dotted: blocks.1.select.0
+    front_hash: str = ""  # a hash of the front matter as written: `meta` and `field_lines` follow from it
 
 
 @dataclass(frozen=True)
@@ -64,17 +66,22 @@ def load_sources(root: Path, languages: list[str], cache: Path | None = None, sa
     errors: list[SiteError] = []
     sources: list[Source] = []
     found = set()
+    salt = f"{salt}\0{','.join(languages)}"  # a file's language is valid or not by the configured languages
     previous = _read_cache(cache, salt)
     current: dict[str, tuple[tuple[int, int], Source]] = {}
     for path in _content_files(content_dir, root, errors):
         shown = display_path(path, root)
         try:
-            identity = _identify(path, shown, content_dir, languages)
-            found.add(identity)
             stat = path.stat()
             stamp = (stat.st_size, stat.st_mtime_ns)
             hit = previous.get(shown)
-            source = hit[1] if hit and hit[0] == stamp else _load(path, shown, identity)
+            if hit and hit[0] == stamp:  # the same file as last time: the same kind, key and language
+                source = hit[1]
+                found.add((source.kind, source.key, source.lang))
+            else:
+                identity = _identify(path, shown, content_dir, languages)
+                found.add(identity)
+                source = _load(path, shown, identity)
             current[shown] = (stamp, source)
             sources.append(source)
         except SiteErrors as exc:
@@ -163,7 +170,8 @@ def _load(path: Path, shown: str, identity: tuple[str, str, str]) -> Source:
         raise SiteErrors(errors + errors_from_validation(exc, shown, parsed)) from None
     raise_if_any(errors)
     field_lines = {".".join(str(part) for part in loc): line for loc, line in parsed.lines.items()}
-    return Source(shown, kind, key, lang, meta, split.body, split.body_line, field_lines)
+    front_hash = hashlib.sha256(split.front_matter.encode("utf-8")).hexdigest()
+    return Source(shown, kind, key, lang, meta, split.body, split.body_line, field_lines, front_hash)
 
 
 def _identify(path: Path, shown: str, content_dir: Path, languages: list[str]) -> tuple[str, str, str]:

@@ -83,19 +83,30 @@ def generator_fingerprint() -> str:
     return hash_text(*parts)
 
 
-def template_closures(env: jinja2.Environment) -> dict[str, str]:
+def template_closures(env: jinja2.Environment, cache: Path | None = None) -> dict[str, str]:
     """Template name -> a hash of its source and of every template it references, transitively.
 
-    A dynamic reference (a name computed at render time) makes the closure all templates.
+    A dynamic reference (a name computed at render time) makes the closure all templates. What each
+    template references is kept in `cache` by a hash of its source, so unchanged templates are not parsed.
     """
     loader = env.loader
     assert loader is not None
     names = env.list_templates()
     sources = {name: loader.get_source(env, name)[0] for name in names}
+    known = _read_json(cache)
+    found_now: dict[str, list[str] | None] = {}
     references: dict[str, set[str] | None] = {}
     for name, source in sources.items():
-        found = set(meta.find_referenced_templates(env.parse(source)))
-        references[name] = None if None in found else {str(n) for n in found}
+        key = hash_text(name, source)
+        if key in known and (known[key] is None or isinstance(known[key], list)):
+            found_now[key] = known[key]
+        else:
+            found = set(meta.find_referenced_templates(env.parse(source)))
+            found_now[key] = None if None in found else sorted(str(n) for n in found)
+        listed = found_now[key]
+        references[name] = None if listed is None else set(listed)
+    if cache is not None and found_now != known:
+        _write_json(cache, found_now)
     everything = hash_text(*(f"{n}\n{sources[n]}" for n in sorted(sources)))
     closures = {}
     for name in names:
@@ -189,24 +200,42 @@ def _stat(path: Path | str) -> tuple[int, int] | None:
     return result.st_size, result.st_mtime_ns
 
 
+def _read_json(path: Path | None) -> dict[str, Any]:
+    try:
+        data = orjson.loads(path.read_bytes()) if path else {}
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".new")
+    temporary.write_bytes(orjson.dumps(data))
+    os.replace(temporary, path)
+
+
+def _record(data: dict[str, Any]) -> OutputRecord:
+    """One record as saved (a JSON object); the lists are usually empty, and there are thousands of records."""
+    images, links, warnings = data["images"], data["links"], data["warnings"]
+    return OutputRecord(
+        data["fingerprint"],
+        int(data["size"]),
+        int(data["mtime_ns"]),
+        str(data["context"]),
+        tuple((str(s), str(p), int(z), int(m)) for s, p, z, m in images) if images else (),
+        tuple((str(written), str(url)) for written, url in links) if links else (),
+        tuple(SiteError(**warning) for warning in warnings) if warnings else (),
+    )
+
+
 def load_state(path: Path, salt: str) -> BuildState | None:
     """The previous build's state, or None when there is none usable."""
     try:
         data = orjson.loads(path.read_bytes())
         if data.get("version") != STATE_VERSION or data.get("salt") != salt:
             return None
-        outputs = {
-            name: OutputRecord(
-                record["fingerprint"],
-                int(record["size"]),
-                int(record["mtime_ns"]),
-                str(record["context"]),
-                tuple((str(s), str(p), int(z), int(m)) for s, p, z, m in record.get("images", [])),
-                tuple((str(written), str(url)) for written, url in record.get("links", [])),
-                tuple(SiteError(**warning) for warning in record.get("warnings", [])),
-            )
-            for name, record in data["outputs"].items()
-        }
+        outputs = {name: _record(record) for name, record in data["outputs"].items()}
         return BuildState(
             salt, outputs, str(data["model"]), tuple((str(n), int(z), int(m)) for n, z, m in data["machine"])
         )

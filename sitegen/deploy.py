@@ -26,9 +26,8 @@ from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .config import Config, DeployTarget, load_config
 from .errors import SiteError, SiteErrors, did_you_mean
 from .manifest import (
     MANIFEST_NAME,
@@ -43,6 +42,9 @@ from .manifest import (
     same_files,
     verify_build,
 )
+
+if TYPE_CHECKING:  # config (pydantic) is imported when a deploy runs, not when the command line is read
+    from .config import Config, DeployTarget
 
 DEFAULT_MAX_DELETES = 20
 _HINTS = {  # for error codes of S3 while the bucket is read
@@ -134,6 +136,8 @@ def deploy(
     started = time.perf_counter()
     root = root.resolve()
     out_dir = root / "output"
+    from .config import load_config
+
     config = load_config(root)
     name, target = select_target(config, target_name)
     marker = verify_build(root, out_dir, config.base_url)

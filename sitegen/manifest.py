@@ -29,7 +29,7 @@ from .headers import REVALIDATE, header_rules
 from .output import TEMP_SUFFIX, journal_path
 
 if TYPE_CHECKING:
-    from .pipeline import BuildOptions
+    from .options import BuildOptions
 
 MARKER_VERSION = 1
 MANIFEST_VERSION = 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -224,13 +225,19 @@ def _check_story(
     if config.topics:
         for topic in story.topics:
             if topic not in config.topics:
-                hint = did_you_mean(topic, config.topics) or "add it under topics: in config.yaml"
+                hint = _topic_hint(topic, tuple(config.topics))
                 warnings.append(
                     SiteError(
                         source.path, _field_line(source, "topics"), f"topic '{topic}' is not in config.yaml", hint
                     )
                 )
     return []
+
+
+@functools.lru_cache(maxsize=256)
+def _topic_hint(topic: str, topics: tuple[str, ...]) -> str:
+    """How to fix an unknown topic (the same few mistakes recur across many stories)."""
+    return did_you_mean(topic, topics) or "add it under topics: in config.yaml"
 
 
 def _check_town(

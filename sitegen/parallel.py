@@ -7,7 +7,6 @@ on the way in; only the items and the results cross process boundaries.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -18,10 +17,6 @@ Result = TypeVar("Result")
 
 _STATE: Any = None  # set in the parent before forking; read-only in the workers
 MIN_ITEMS_PER_WORKER = 64  # below this a pool costs more than it saves
-
-
-def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def state() -> Any:

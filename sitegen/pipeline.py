@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .checks import Finding, OutputIndex, check_external, check_site
 from .config import load_config
 from .content import LoadedContent, load_sources
 from .context import page_context
@@ -39,29 +36,18 @@ from .images import Media, produce
 from .manifest import clear_build_marker, write_build_marker
 from .markdown import RenderedMarkdown
 from .model import Entry, EntryId, Site, assemble_site
+from .options import BuildOptions, build_date
 from .output import Content, recover, write_output
 from .pages import PageResult, RenderState, collapse_repeats, render_pages, resolve_link
-from .parallel import default_jobs
 from .plan import PlannedPage, plan_site
 from .quick import Session
 from .render import check_templates, load_theme, make_environment
 from .search import search_index
 from .text import slugify
+from .unchanged import extra_stats, forget, inputs_digest, save_record, unchanged_result
 
-
-@dataclass(frozen=True)
-class BuildOptions:
-    root: Path
-    drafts: bool = False
-    strict: bool = False
-    jobs: int = field(default_factory=default_jobs)
-    build_date: dt.date | None = None
-    output: Path | None = None  # default: root / "output"
-    base_url: str | None = None  # overrides config.yaml, e.g. for the preview server
-    fingerprint: bool = True  # content hashes in static file names (off in the preview, for live CSS)
-    search_index: bool = True  # False: keep the search index already in the output folder, if there is one
-    check: bool = False  # run the checks of checks.py (always with strict, which fails on any finding)
-    external_links: bool = False  # with check: also ask outside links whether they answer
+if TYPE_CHECKING:  # the checks run only with --check or --strict
+    from .checks import Finding
 
 
 @dataclass
@@ -75,14 +61,21 @@ class BuildReport:
     seconds: float
     findings: list[Finding] = field(default_factory=list)
     image_seconds: float = 0.0  # making image derivatives and share cards
+    search_seconds: float = 0.0  # the search index (Pagefind)
     session: Session | None = field(default=None, repr=False, compare=False)  # for the preview's fast path
+    unchanged: bool = False  # nothing changed since the last build: its result was kept (unchanged.py)
 
 
 def build(options: BuildOptions, progress: Callable[[str], None] | None = None) -> BuildReport:
     """Load, validate, model, plan, render what is stale, then write; nothing is written unless all succeeded."""
     started = time.perf_counter()
     root = options.root.resolve()
-    out_dir = (options.output or root / "output").resolve()
+    out_dir = options.out_dir
+    last = unchanged_result(options)
+    if last is not None:
+        return unchanged_report(last, started)
+    inputs = inputs_digest(options)  # before anything is read: an edit made while building is seen next time
+    forget(options)
     clear_build_marker(root, out_dir)  # until this build succeeds, output/ is not deployable
     recover(out_dir)  # finish a commit an earlier build was interrupted in
     config = load_config(root)
@@ -106,7 +99,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     previous = load_state(state_file, salt)
     model = model_digest(salt, site, content)
     contexts, context_digests = _contexts(site, planned, previous if previous and previous.model == model else None)
-    closures = template_closures(env)
+    closures = template_closures(env, root / ".cache" / "jinja" / "references.json")
     fingerprints = [
         page_fingerprint(salt, closures.get(page.template, ""), digest, _source_text(site, page, root))
         for page, digest in zip(planned, context_digests, strict=True)
@@ -155,17 +148,20 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     kept = set(fresh_records) | {image[1] for record in fresh_records.values() for image in record.images}
     kept |= machine - set(files)
     previous_index = _files_under(out_dir, "pagefind") if not options.search_index else set()
+    search_seconds = 0.0
     if previous_index:  # the preview keeps its first index: re-indexing every save would cost seconds
         kept |= previous_index
     else:
         if progress:
             progress("indexing for search")
+        search_started = time.perf_counter()
         files.update(search_index(root, out_dir, planned, files))  # from the pages about to be written
+        search_seconds = time.perf_counter() - search_started
     findings: list[Finding] = []
     if options.check or options.strict:
         if progress:
             progress("checking links, anchors, images and translations")
-        findings = _check(site, options, root, OutputIndex(out_dir, config.base_url, files, kept), body_of)
+        findings = _check(site, options, root, (out_dir, files, kept), body_of)
     if progress:
         progress(f"writing {len(files)} files")
     report = write_output(out_dir, files, kept)
@@ -183,10 +179,15 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     ):
         save_state(state_file, state)
     redirects = {page.output.removesuffix("/index.html"): page.target for page in planned if page.kind == "redirect"}
-    write_build_marker(root, out_dir, options, config.base_url, redirects)  # the last step: `deploy` checks it
+    write_build_marker(root, out_dir, options, config.base_url, redirects)  # `deploy` checks it
+    files_count = len(files) + len(kept)
+    if not findings:  # the last step: the next build with nothing changed can keep this result
+        read = (source for record in records.values() for source, *_ in record.images)
+        summary = {"pages": len(planned), "files": files_count, "warnings": [asdict(w) for w in warnings]}
+        save_record(options, inputs, extra_stats(options, read), summary)
     return BuildReport(
         len(planned),
-        len(files) + len(kept),
+        files_count,
         sorted(rendered),
         report.written,
         report.deleted,
@@ -194,21 +195,9 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
         time.perf_counter() - started,
         findings,
         images.seconds,
+        search_seconds,
         session,
     )
-
-
-def build_date() -> dt.date:
-    """Today in Denmark, or the day of SOURCE_DATE_EPOCH for reproducible builds."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    try:
-        from zoneinfo import ZoneInfo
-
-        return dt.datetime.now(ZoneInfo("Europe/Copenhagen")).date()
-    except (ImportError, KeyError, OSError):
-        return dt.datetime.now(dt.UTC).date()
 
 
 def _stale_pages(
@@ -239,10 +228,15 @@ def _check(
     site: Site,
     options: BuildOptions,
     root: Path,
-    index: OutputIndex,
+    outputs: tuple[Path, dict[str, Content], set[str]],
     body_of: Callable[[Entry], RenderedMarkdown | None],
 ) -> list[Finding]:
-    """The checks' findings; with --strict any finding stops the build before anything is written."""
+    """The checks' findings; with --strict any finding stops the build before anything is written.
+
+    `outputs`: the output folder, the files about to be written and the files kept as they are."""
+    from .checks import OutputIndex, check_external, check_site
+
+    index = OutputIndex(outputs[0], site.config.base_url, outputs[1], outputs[2])
     external = None
     if options.external_links:
         cache = root / ".cache" / "external-links.json"
@@ -260,6 +254,14 @@ def _record(
     links = result.body.resolved if result.body else ()
     images = list(result.images)
     return record_for(fingerprint, context_digest, out_dir, page.output, root, images, links, result.warnings)
+
+
+def unchanged_report(last: dict[str, Any], started: float) -> BuildReport:
+    """The report of a build that found nothing changed since the last one (see unchanged.py)."""
+    warnings = [SiteError(**warning) for warning in last["warnings"]]
+    return BuildReport(
+        last["pages"], last["files"], [], [], [], warnings, time.perf_counter() - started, unchanged=True
+    )
 
 
 def _unchanged_machine_outputs(
@@ -298,11 +300,9 @@ def model_digest(salt: str, site: Site, content: LoadedContent) -> str:
     build date and options, every content file that exists, and the front matter of each (not the bodies,
     which a context never holds)."""
     parts = [salt, site.build_date.isoformat(), *sorted("\t".join(identity) for identity in content.found)]
-    for source in content.sources:
-        lines = ",".join(f"{name}:{line}" for name, line in sorted(source.field_lines.items()))
-        parts.append(f"{source.path}\t{source.meta.model_dump_json()}\t{lines}")
-    parts.extend(f"{entry_id}\t{entry.url}" for entry_id, entry in sorted(site.entries.items()))
-    return hash_text(*parts)
+    parts.extend(f"{source.path}\t{source.front_hash}" for source in content.sources)
+    parts.extend(f"{'/'.join(entry_id)}\t{entry.url}" for entry_id, entry in site.entries.items())
+    return hash_text("\n".join(parts))
 
 
 def _links_hold(site: Site, known: frozenset[EntryId], page: PlannedPage, links: tuple[tuple[str, str], ...]) -> bool:
@@ -338,9 +338,9 @@ def _state_file(root: Path, out_dir: Path) -> Path:
 
 
 def _source_text(site: Site, page: PlannedPage, root: Path | None = None) -> str:
-    """A content page's own text: its front matter as validated, its Markdown body and (with `root`) its data files."""
+    """A content page's own text: its front matter as written, its Markdown body and (with `root`) its data files."""
     if not page.entry:
         return ""
     source = site.entries[page.entry].source
     data = data_fingerprint(root, source.body) if root else ""
-    return f"{source.meta.model_dump_json()}\n{source.body_line}\n{source.body}{data}"
+    return f"{source.front_hash}\n{source.body_line}\n{source.body}{data}"

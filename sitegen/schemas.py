@@ -75,7 +75,7 @@ HttpUrl = Annotated[str, BeforeValidator(_http_url)]
 
 
 class _Base(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
     slug: Slug | None = Field(default=None, description="The last part of the URL; defaults to the file name.")
     draft: DanishBool = Field(default=False, description="true keeps the page off the site until it is ready.")
@@ -123,7 +123,7 @@ class Story(_FrontMatter):
 class Distances(BaseModel):
     """Distances in kilometres by road."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     billund_airport: float | None = Field(default=None, ge=0)
     vejle: float | None = Field(default=None, ge=0)
     kolding: float | None = Field(default=None, ge=0)
@@ -157,7 +157,7 @@ class Page(_FrontMatter):
 class Location(BaseModel):
     """Where an event takes place."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
     name: Text = Field(description="The place, e.g. Grindsted Bibliotek.")
     address: Text = Field(description="Street, postcode and town, e.g. Nygade 1, 7200 Grindsted.")
 

@@ -7,11 +7,11 @@ and stems Danish and English words.
 The theme's `search.html` and `static/search.js` use its JS API; nothing is loaded from another host.
 
 The index is built from this build's pages, never from output/, which still shows the last build:
-the pages are copied into a temporary folder inside `.cache/search/`, Pagefind writes its bundle
-there, and the finished bundle is renamed to `.cache/search/<key>/`, where the key is a hash of the
-indexed pages and the Pagefind version. Its files go into output/pagefind/ through `output.py` like
-every other file, so a failed build leaves the old index, and an unchanged site reuses the cached
-bundle without running Pagefind at all (about a second for a thousand stories) and writes nothing.
+the pages are mirrored in `.cache/search/pages-*/` (only changed pages are written again), Pagefind
+writes its bundle into a temporary folder there, and the finished bundle is renamed to
+`.cache/search/<key>/`, where the key is a hash of the indexed pages and the Pagefind version. Its
+files go into output/pagefind/ through `output.py` like every other file, so a failed build leaves
+the old index, and an unchanged site reuses the cached bundle without running Pagefind at all.
 Pagefind's bundle is the same for the same pages, except for the order of the languages in
 `pagefind-entry.json`, which is written sorted here.
 """
@@ -56,15 +56,17 @@ def search_index(
 ) -> dict[str, Content]:
     """The files of output/pagefind/ for this build's pages: path in output/ -> file in .cache/search/."""
     cache = root / ".cache" / "search"
-    digests = cache / f"page-digests-{hashlib.sha256(out_dir.as_posix().encode()).hexdigest()[:8]}.json"
-    pages = indexed_pages(out_dir, planned, files, digests)
+    name = hashlib.sha256(out_dir.as_posix().encode()).hexdigest()[:8]
+    pages = indexed_pages(out_dir, planned, files, cache / f"page-digests-{name}.json")
     if not pages:
         return {}
     bundle = cache / bundle_key(pages)
     if bundle.is_dir():
         os.utime(bundle)  # recently used: kept by _prune
     else:
-        _build_bundle(cache, bundle, [(page.path, page.html()) for page in pages])
+        mirror = cache / f"pages-{name}"
+        stage_pages(mirror, pages)
+        _build_bundle(cache, bundle, mirror)
     _prune(cache, bundle)
     return {f"{BUNDLE_FOLDER}/{relative}": path for relative, path in _listing(bundle)}
 
@@ -160,19 +162,39 @@ def _version() -> str:
         ) from None
 
 
-def _build_bundle(cache: Path, bundle: Path, pages: list[tuple[str, bytes]]) -> None:
-    """Run Pagefind on a copy of the pages; the bundle appears at `bundle` complete, or not at all."""
+def stage_pages(mirror: Path, pages: list[IndexedPage]) -> None:
+    """Make `mirror` hold exactly these pages, writing only those that changed since it was last staged.
+
+    Its list of pages (path -> hash) is removed while it changes and written when it is complete, so
+    after an interrupted build the mirror is made again from nothing."""
+    listing = mirror / ".pages.json"
+    try:
+        known: dict[str, Any] = orjson.loads(listing.read_bytes())
+        listing.unlink()
+    except (OSError, ValueError):
+        shutil.rmtree(mirror, ignore_errors=True)
+        known = {}
+    wanted = {page.path: page.digest for page in pages}
+    for page in pages:
+        if known.get(page.path) != page.digest:
+            target = mirror / page.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(page.html())
+    for path in known.keys() - wanted.keys():
+        (mirror / path).unlink(missing_ok=True)
+    mirror.mkdir(parents=True, exist_ok=True)
+    listing.write_bytes(orjson.dumps(wanted))
+
+
+def _build_bundle(cache: Path, bundle: Path, site: Path) -> None:
+    """Run Pagefind on the staged pages; the bundle appears at `bundle` complete, or not at all."""
     binary = pagefind_binary()
     cache.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="tmp-", dir=cache) as temporary:
         work = Path(temporary)
-        for path, data in pages:
-            target = work / "site" / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
         # In its own folder, so no pagefind.yml of the project is read; PAGEFIND_* settings are left out too.
         environment = {name: value for name, value in os.environ.items() if not name.startswith("PAGEFIND_")}
-        command = [str(binary), "--site", "site", "--output-path", "bundle", "--quiet"]
+        command = [str(binary), "--site", str(site), "--output-path", "bundle", "--quiet"]
         try:
             result = subprocess.run(
                 command, cwd=work, env=environment, capture_output=True, text=True, timeout=TIMEOUT_SECONDS
@@ -224,7 +246,7 @@ def _prune(cache: Path, current: Path) -> None:
         if path.name.startswith("tmp-"):
             if now - path.stat().st_mtime > TIMEOUT_SECONDS:  # not a build running right now
                 shutil.rmtree(path, ignore_errors=True)
-        elif path.is_dir() and path != current:
+        elif path.is_dir() and path != current and not path.name.startswith("pages-"):  # not a mirror
             bundles.append((path.stat().st_mtime, path))
     for _, path in sorted(bundles, reverse=True)[CACHED_BUNDLES - 1 :]:
         with contextlib.suppress(OSError):

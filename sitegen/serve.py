@@ -139,7 +139,9 @@ def serve(options: argparse.Namespace) -> int:
     root: Path = options.root.resolve()
     preview = root / ".cache" / "preview"
     url = f"http://{options.host}:{options.port}/"
-    settings = build_options(options, drafts=True, output=preview, root=root, base_url=url, fingerprint=False)
+    settings = build_options(
+        options, drafts=True, output=preview, root=root, base_url=url, fingerprint=False, reuse_unchanged=False
+    )  # a full first build: its session is what the fast path works from
     status = PreviewStatus()
 
     session: Session | None = None  # the last good full build, for the fast path

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.pipeline import BuildOptions, BuildReport, build
+from sitegen.options import BuildOptions
+from sitegen.pipeline import BuildReport, build
 
 PROJECT = Path(__file__).resolve().parent.parent
 BUILD_DATE = dt.date(2026, 11, 28)

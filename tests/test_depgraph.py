@@ -66,6 +66,18 @@ def test_editing_a_template_re_renders_the_pages_that_use_it(site: Site) -> None
     assert report.rendered == ["en/about/index.html", "om/index.html"]
 
 
+def test_a_template_that_starts_including_another_follows_its_edits(site: Site) -> None:
+    site.build()
+    templates = site.root / "themes/default/templates"
+    (templates / "partials/note.html").write_text("<p>En note</p>\n")
+    page = templates / "page.html"
+    page.write_text(page.read_text().replace("</article>", '{% include "partials/note.html" %}</article>', 1))
+    assert site.build().rendered == ["en/about/index.html", "om/index.html"]
+    (templates / "partials/note.html").write_text("<p>En anden note</p>\n")
+    assert site.build().rendered == ["en/about/index.html", "om/index.html"]
+    assert "En anden note" in site.read("om/index.html")
+
+
 def test_editing_config_re_renders_everything(site: Site) -> None:
     first = site.build()
     config = site.root / "config.yaml"

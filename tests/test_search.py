@@ -109,7 +109,8 @@ def test_old_bundles_are_pruned(site: Site) -> None:
     for number in range(search.CACHED_BUNDLES + 2):
         site.write("content/stories/ny.da.md", story(f"Historie nummer {number}"))
         site.build()
-    assert len([path for path in (site.root / ".cache" / "search").iterdir() if path.is_dir()]) == search.CACHED_BUNDLES
+    folders = [path for path in (site.root / ".cache" / "search").iterdir() if path.is_dir()]
+    assert len([path for path in folders if not path.name.startswith("pages-")]) == search.CACHED_BUNDLES
 
 
 def test_the_search_pages_have_a_labelled_search_field(site: Site) -> None:
@@ -209,6 +210,20 @@ def test_unchanged_pages_are_not_read_again_but_changed_ones_are(tmp_path: Path)
     assert second[0].digest == hashlib.sha256(html.read_bytes()).hexdigest() != first[0].digest
     digests.write_text("{not json")  # a damaged cache: every page is read again
     assert search.indexed_pages(out, planned, {}, digests)[0].digest == second[0].digest
+
+
+def test_the_staged_pages_mirror_exactly_this_builds_pages(tmp_path: Path) -> None:
+    mirror = tmp_path / "mirror"
+    search.stage_pages(mirror, [page("a/index.html", b"<html>a"), page("b/index.html", b"<html>b")])
+    written = (mirror / "a/index.html").stat().st_mtime_ns
+    search.stage_pages(mirror, [page("a/index.html", b"<html>a"), page("c/index.html", b"<html>c")])
+    assert (mirror / "a/index.html").stat().st_mtime_ns == written  # unchanged: not written again
+    assert not (mirror / "b/index.html").exists() and (mirror / "c/index.html").read_bytes() == b"<html>c"
+    (mirror / ".pages.json").unlink()  # as if a build was killed while staging
+    (mirror / "c/index.html").write_bytes(b"half written")
+    search.stage_pages(mirror, [page("c/index.html", b"<html>c")])
+    files = sorted(path.relative_to(mirror).as_posix() for path in mirror.rglob("*") if path.is_file())
+    assert files == [".pages.json", "c/index.html"] and (mirror / "c/index.html").read_bytes() == b"<html>c"
 
 
 def test_entry_languages_are_written_in_order(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""`new story|town|page|event KEY`: content files with valid front matter and a comment on every field."""
+"""`new story|town|page|event|campaign KEY`: content files with valid front matter and a comment on every field."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from .errors import SiteError, SiteErrors, did_you_mean
 from .text import slugify
 
-FOLDERS = {"story": "stories", "town": "towns", "page": "pages", "event": "events"}
+FOLDERS = {"story": "stories", "town": "towns", "page": "pages", "event": "events", "campaign": "campaigns"}
 
 STORY = """---
 # A draft is not published. Delete the line 'draft: true' when the story is ready.
@@ -97,10 +97,73 @@ audience: []
 {body}
 """
 
-TEMPLATES = {"story": STORY, "town": TOWN, "page": PAGE, "event": EVENT}
+CAMPAIGN = """---
+# A draft is not published. Delete the line 'draft: true' when the campaign is ready.
+draft: true
+# The page title, for search engines, sharing and the browser tab.
+title: "{title}"
+# One or two sentences for search engines and sharing.
+summary: "{summary}"
+# A short address for print and radio, e.g. flyt for /flyt/, and a code that is added to it and to
+# the subject of e-mail buttons (both optional).
+# short_url: flyt
+# campaign_code: radio-2027
+# The blocks of the page, from the top. A block of stories, towns or events with nothing to show is left out.
+blocks:
+  - type: hero
+    heading: "{title}"
+    text: "{hero}"
+  # Figures with their source and year (optional), at most eight:
+  # - type: facts
+  #   heading: "{facts_heading}"
+  #   items:
+  #     - figure: "7"
+  #       label: "{fact_label}"
+  #       source: "billund.dk (2019)"
+  #       source_url: "https://billund.dk/om-kommunen/billund-kommune-i-tal/"
+  # The newest stories for an audience and topics; or name them in order with select: [key, key].
+  - type: stories
+    audience: families
+    limit: 3
+  # The text below this front matter.
+  - type: text
+  # Every town; or some of them in order with select: [billund, grindsted].
+  - type: towns
+  # The next events, for an audience or a town (optional).
+  - type: events
+    limit: 3
+  # Up to four buttons: mailto:, tel:, https:// or a content file like ../pages/kontakt.{lang}.md
+  - type: call_to_action
+    heading: "{cta_heading}"
+    links:
+      - label: "{cta_label}"
+        href: "mailto:navn@billund.dk"
+        subject: "{title}"
+{slug}---
+
+{body}
+"""
+
+TEMPLATES = {"story": STORY, "town": TOWN, "page": PAGE, "event": EVENT, "campaign": CAMPAIGN}
 PLACEHOLDERS = {
-    "da": {"summary": "Skriv et kort resumé her.", "body": "Skriv teksten her. Brug ## til mellemrubrikker."},
-    "en": {"summary": "Write a short summary here.", "body": "Write the text here. Use ## for subheadings."},
+    "da": {
+        "summary": "Skriv et kort resumé her.",
+        "body": "Skriv teksten her. Brug ## til mellemrubrikker.",
+        "hero": "Et løfte til læseren i en eller to sætninger.",
+        "facts_heading": "Billund Kommune i tal",
+        "fact_label": "byer: Grindsted, Billund og fem stærke omegnsbyer",
+        "cta_heading": "Kom på besøg",
+        "cta_label": "Skriv til os",
+    },
+    "en": {
+        "summary": "Write a short summary here.",
+        "body": "Write the text here. Use ## for subheadings.",
+        "hero": "A promise to the reader in one or two sentences.",
+        "facts_heading": "Billund Municipality in figures",
+        "fact_label": "towns: Grindsted, Billund and five strong smaller towns",
+        "cta_heading": "Come and visit",
+        "cta_label": "Write to us",
+    },
 }
 
 
@@ -133,6 +196,7 @@ def create(root: Path, kind: str, key: str, town: str | None, languages: list[st
             town=town or "",
             town_name=(town or "").capitalize(),
             slug="" if lang == languages[0] else f"# The English address, e.g. slug: {slug}\n",
+            lang=lang,
             **PLACEHOLDERS[lang],
         )
         target.write_text(text, encoding="utf-8")

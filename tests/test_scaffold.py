@@ -1,4 +1,4 @@
-"""`new story|town|page`: files that build at once, and never an overwrite."""
+"""`new story|town|page|event|campaign`: files that build at once, and never an overwrite."""
 
 from __future__ import annotations
 
@@ -28,6 +28,22 @@ def test_new_town_and_page_build(site: Site) -> None:
     site.build(drafts=True)
     assert "byer/vorbasse/index.html" in site.outputs()
     assert "velkomstgave/index.html" in site.outputs()
+
+
+def test_new_campaign_in_both_languages_builds_as_a_draft(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new", "campaign", "flyt-med-boern", "--root", str(site.root)]) == 0
+    created = capsys.readouterr().out
+    assert "content/campaigns/flyt-med-boern.da.md" in created
+    assert "content/campaigns/flyt-med-boern.en.md" in created
+    danish = (site.root / "content/campaigns/flyt-med-boern.da.md").read_text()
+    english = (site.root / "content/campaigns/flyt-med-boern.en.md").read_text()
+    assert "draft: true" in danish and "  - type: hero" in danish and 'heading: "Kom på besøg"' in danish
+    assert "# The English address, e.g. slug: flyt-med-boern" in english and 'heading: "Come and visit"' in english
+    site.build()
+    assert "kampagne/flyt-med-boern/index.html" not in site.outputs()
+    site.build(drafts=True)
+    assert "kampagne/flyt-med-boern/index.html" in site.outputs()
+    assert "en/campaign/flyt-med-boern/index.html" in site.outputs()
 
 
 def test_refuses_to_overwrite(site: Site, capsys: pytest.CaptureFixture[str]) -> None:

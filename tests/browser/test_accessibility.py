@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.base import AXE_FILE_PATH  # type: ignore[import-untyped]
-from playwright.sync_api import Browser, Page, ViewportSize
+from playwright.sync_api import Browser, Page, Route, ViewportSize
 
 from .conftest import TIMEOUT_MS, ServedSite
 
@@ -93,6 +93,27 @@ def test_phone_sized_pages_pass_axe_wcag_21_aa(axe_page: Page, served_site: Serv
     finally:
         axe_page.set_viewport_size(DESKTOP)
     assert not report, "axe found violations of WCAG 2.1 A/AA at 375 px:\n" + "\n".join(report)
+
+
+def test_redirect_pages_text_passes_axe_wcag_21_aa(axe_page: Page, served_site: ServedSite) -> None:
+    """What a redirect page (/was/, /flyt/, /move/) shows when the browser does not follow its meta refresh."""
+    redirects = [p for p in served_site.html_pages() if p not in _site_pages(served_site)]
+    assert len(redirects) >= 2, redirects
+
+    def without_refresh(route: Route) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, body=response.text().replace('http-equiv="refresh"', 'data-refresh="off"'))
+
+    report: list[str] = []
+    for path in redirects:
+        axe_page.route(f"**{path}", without_refresh)
+        try:
+            report += _check(axe_page, path)
+            target = axe_page.locator("main a").first.get_attribute("href") or ""
+            assert axe_page.locator(f'link[rel="canonical"][href="{target}"]').count() == 1, path
+        finally:
+            axe_page.unroute(f"**{path}")
+    assert not report, "axe found violations of WCAG 2.1 A/AA on redirect pages:\n" + "\n".join(report)
 
 
 def test_axe_reports_a_known_violation(axe_page: Page) -> None:

@@ -27,6 +27,7 @@ from urllib.parse import quote
 from .errors import SiteError, SiteErrors
 from .headers import REVALIDATE, header_rules
 from .output import TEMP_SUFFIX, journal_path
+from .walk import files_below
 
 if TYPE_CHECKING:
     from .options import BuildOptions
@@ -153,20 +154,8 @@ def verify_build(root: Path, out_dir: Path, base_url: str) -> BuildMarker:
 
 
 def _files(out_dir: Path) -> list[tuple[str, int]]:
-    """(path, size) of every file below `out_dir`, sorted; strings, not Path objects: this visits every file."""
-    found: list[tuple[str, int]] = []
-
-    def visit(folder: str, prefix: str) -> None:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    visit(entry.path, f"{prefix}{entry.name}/")
-                else:
-                    found.append((prefix + entry.name, entry.stat(follow_symlinks=False).st_size))
-
-    if out_dir.is_dir():
-        visit(str(out_dir), "")
-    return sorted(found)
+    """(path, size) of every file below `out_dir`, sorted."""
+    return [(path, entry.stat(follow_symlinks=False).st_size) for path, entry in files_below(out_dir)]
 
 
 # -- the manifest ---------------------------------------------------------------------------------------

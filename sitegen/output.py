@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import SiteError, SiteErrors
+from .walk import files_below
 
 Content = bytes | Path  # bytes to write, or a file to copy
 TEMP_SUFFIX = ".sitegen-tmp"
@@ -154,20 +155,7 @@ def _apply(out_dir: Path, staged: list[str], deletions: list[str]) -> None:
 
 def _stale_files(out_dir: Path, keep: set[str]) -> list[str]:
     """Files in output/ that this build does not produce: old pages, and temp files of a crashed build."""
-    stale: list[str] = []
-    _walk(str(out_dir), "", keep, stale)
-    return stale
-
-
-def _walk(folder: str, prefix: str, keep: set[str], stale: list[str]) -> None:
-    """Strings, not Path objects: this visits every file of the site."""
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            relative = prefix + entry.name
-            if entry.is_dir(follow_symlinks=False):
-                _walk(entry.path, relative + "/", keep, stale)
-            elif relative not in keep:
-                stale.append(relative)
+    return [path for path, _entry in files_below(out_dir) if path not in keep]
 
 
 def _remove_empty_folders(folder: str) -> bool:

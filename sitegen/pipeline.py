@@ -45,6 +45,7 @@ from .render import check_templates, load_theme, make_environment
 from .search import search_index
 from .text import slugify
 from .unchanged import extra_stats, forget, inputs_digest, save_record, unchanged_result
+from .walk import files_below
 
 if TYPE_CHECKING:  # the checks run only with --check or --strict
     from .checks import Finding
@@ -324,8 +325,7 @@ def _links_hold(site: Site, known: frozenset[EntryId], page: PlannedPage, links:
 
 def _files_under(out_dir: Path, folder: str) -> set[str]:
     """The files of one folder of the output, as output paths."""
-    base = out_dir / folder
-    return {p.relative_to(out_dir).as_posix() for p in base.rglob("*") if p.is_file()} if base.is_dir() else set()
+    return {path for path, _entry in files_below(out_dir / folder, f"{folder}/")}
 
 
 def _state_file(root: Path, out_dir: Path) -> Path:

@@ -37,6 +37,7 @@ import orjson
 from .errors import SiteError, SiteErrors
 from .output import Content
 from .plan import PlannedPage
+from .walk import files_below
 
 BUNDLE_FOLDER = "pagefind"  # output/pagefind/: the JS API looks for its files beside pagefind.js
 MARKER = b"data-pagefind-body"
@@ -224,18 +225,7 @@ def _tidy(bundle: Path) -> None:
 
 def _listing(bundle: Path) -> list[tuple[str, Path]]:
     """(path inside the bundle, file) of every file of a bundle, sorted."""
-    found: list[tuple[str, Path]] = []
-
-    def visit(folder: str, prefix: str) -> None:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    visit(entry.path, f"{prefix}{entry.name}/")
-                else:
-                    found.append((prefix + entry.name, Path(entry.path)))
-
-    visit(str(bundle), "")
-    return sorted(found)
+    return [(relative, Path(entry.path)) for relative, entry in files_below(bundle)]
 
 
 def _prune(cache: Path, current: Path) -> None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .options import BuildOptions
+from .walk import files_below
 
 RECORD_VERSION = 1
 INPUT_FOLDERS = ("content", "themes")
@@ -145,23 +146,13 @@ def _stat_lines(root: Path, relatives: Iterable[str]) -> list[str]:
 
 
 def _listing(folder: Path, prefix: str, suffix: str = "") -> list[str]:
-    """'path<TAB>size<TAB>mtime' of every file below `folder` (with `suffix`), sorted. Strings, not Path
-    objects: this visits every file of the site."""
-    found: list[str] = []
-
-    def visit(directory: str, relative: str) -> None:
-        with os.scandir(directory) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    if not entry.name.startswith("__pycache__"):
-                        visit(entry.path, f"{relative}{entry.name}/")
-                elif entry.name.endswith(suffix):
-                    try:
-                        stat = entry.stat()  # follows a link to the file it names, as the build does
-                        found.append(f"{relative}{entry.name}\t{stat.st_size}\t{stat.st_mtime_ns}")
-                    except OSError:
-                        found.append(f"{relative}{entry.name}\tmissing")
-
-    if folder.is_dir():
-        visit(str(folder), prefix)
-    return sorted(found)
+    """'path<TAB>size<TAB>mtime' of every file below `folder` ending in `suffix`, sorted."""
+    lines = []
+    for relative, entry in files_below(folder, prefix):
+        if entry.name.endswith(suffix) and "__pycache__/" not in relative:
+            try:
+                stat = entry.stat()  # follows a link to the file it names, as the build does
+                lines.append(f"{relative}\t{stat.st_size}\t{stat.st_mtime_ns}")
+            except OSError:
+                lines.append(f"{relative}\tmissing")
+    return lines

@@ -227,10 +227,10 @@ def _run_peers(options: argparse.Namespace, counts: list[int], work: Path, stage
 
 
 def _print_tables(ours: list[dict[str, float]], peers: dict[str, object]) -> None:
-    print("\nsitegen, where a cold build goes (one run, seconds)")
+    print("\nsitegen, where a cold build goes (one run, seconds; images and search index run at the same time)")
     print(f"{'N':>6}  {'cold':>8}  {'images':>8}  {'search':>8}  {'the rest':>8}")
     for row in ours:
-        rest = row["cold_s"] - row["cold_images_s"] - row["cold_search_s"]
+        rest = row["cold_s"] - max(row["cold_images_s"], row["cold_search_s"])
         print(
             f"{int(row['n']):>6}  {row['cold_s']:>8.3f}  {row['cold_images_s']:>8.3f}  {row['cold_search_s']:>8.3f}  "
             f"{rest:>8.3f}"

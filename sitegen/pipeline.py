@@ -42,7 +42,7 @@ from .pages import PageResult, RenderState, collapse_repeats, render_pages, reso
 from .plan import PlannedPage, plan_site
 from .quick import Session
 from .render import check_templates, load_theme, make_environment
-from .search import search_index
+from .search import start_search_index
 from .text import slugify
 from .unchanged import extra_stats, forget, inputs_digest, save_record, unchanged_result
 from .walk import files_below
@@ -112,10 +112,24 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     render_state = RenderState(root, site, theme, env, content.found, media)
     work = [(planned[i], contexts[i] or page_context(site, planned[i], None)) for i in stale]
     results = render_pages(render_state, work, options.jobs)
-    images = produce(media, [file for r in results for file in r.media], options.jobs)  # in .cache/, not output/
+    rendered = {planned[i].output: result for i, result in zip(stale, results, strict=True)}
+    previous_index = _files_under(out_dir, "pagefind") if not options.search_index else set()
+    indexing = None  # Pagefind indexes the pages while the share cards and photos are made
+    if not previous_index and not any(result.errors for result in results):
+        if progress:
+            progress("indexing for search, making images")
+        html: dict[str, Content] = {output: result.html for output, result in rendered.items()}
+        indexing = start_search_index(root, out_dir, planned, html)
+    search_started = time.perf_counter()
+    try:
+        images = produce(media, [file for r in results for file in r.media], options.jobs)  # in .cache/
+        search_files = indexing.finish() if indexing and not images.errors else {}
+    finally:
+        if indexing:
+            indexing.cancel()  # stops Pagefind if the images failed; else only tidies up
+    search_seconds = time.perf_counter() - search_started if indexing else 0.0
 
     errors = collapse_repeats([*(e for r in results for e in r.errors), *images.errors])
-    rendered = {planned[i].output: result for i, result in zip(stale, results, strict=True)}
     fresh_records = {
         page.output: previous.outputs[page.output] for page in planned if previous and page.output not in rendered
     }
@@ -148,16 +162,8 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     files.update(images.files)
     kept = set(fresh_records) | {image[1] for record in fresh_records.values() for image in record.images}
     kept |= machine - set(files)
-    previous_index = _files_under(out_dir, "pagefind") if not options.search_index else set()
-    search_seconds = 0.0
-    if previous_index:  # the preview keeps its first index: re-indexing every save would cost seconds
-        kept |= previous_index
-    else:
-        if progress:
-            progress("indexing for search")
-        search_started = time.perf_counter()
-        files.update(search_index(root, out_dir, planned, files))  # from the pages about to be written
-        search_seconds = time.perf_counter() - search_started
+    kept |= previous_index  # the preview keeps its first index: re-indexing every save would cost seconds
+    files.update(search_files)  # the index of the pages about to be written
     findings: list[Finding] = []
     if options.check or options.strict:
         if progress:

@@ -27,7 +27,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -56,20 +56,72 @@ def search_index(
     root: Path, out_dir: Path, planned: list[PlannedPage], files: dict[str, Content]
 ) -> dict[str, Content]:
     """The files of output/pagefind/ for this build's pages: path in output/ -> file in .cache/search/."""
+    run = start_search_index(root, out_dir, planned, files)
+    return run.finish() if run else {}
+
+
+def start_search_index(
+    root: Path, out_dir: Path, planned: list[PlannedPage], files: dict[str, Content]
+) -> IndexRun | None:
+    """Start indexing this build's pages (None: nothing to index). Pagefind runs while the build goes on;
+    `IndexRun.finish()` waits for it."""
     cache = root / ".cache" / "search"
     name = hashlib.sha256(out_dir.as_posix().encode()).hexdigest()[:8]
     pages = indexed_pages(out_dir, planned, files, cache / f"page-digests-{name}.json")
     if not pages:
-        return {}
+        return None
     bundle = cache / bundle_key(pages)
     if bundle.is_dir():
         os.utime(bundle)  # recently used: kept by _prune
-    else:
-        mirror = cache / f"pages-{name}"
-        stage_pages(mirror, pages)
-        _build_bundle(cache, bundle, mirror)
-    _prune(cache, bundle)
-    return {f"{BUNDLE_FOLDER}/{relative}": path for relative, path in _listing(bundle)}
+        return IndexRun(cache, bundle)
+    mirror = cache / f"pages-{name}"
+    stage_pages(mirror, pages)
+    return _start_pagefind(cache, bundle, mirror)
+
+
+@dataclass
+class IndexRun:
+    """A search index under way: the cached bundle, or Pagefind making it in a temporary folder."""
+
+    cache: Path
+    bundle: Path
+    process: subprocess.Popen[bytes] | None = None
+    work: Path | None = None  # the temporary folder: Pagefind's log and its bundle
+    started: float = field(default_factory=time.monotonic)
+
+    def finish(self) -> dict[str, Content]:
+        """Wait for Pagefind; the bundle's files, or SiteErrors naming what Pagefind said."""
+        if self.process is not None:
+            try:
+                self._wait()
+            finally:
+                self.cancel()  # the process has ended: this removes the temporary folder
+        _prune(self.cache, self.bundle)
+        return {f"{BUNDLE_FOLDER}/{relative}": path for relative, path in _listing(self.bundle)}
+
+    def cancel(self) -> None:
+        """Stop Pagefind if it still runs and remove its temporary folder (the build failed)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        if self.work is not None:
+            shutil.rmtree(self.work, ignore_errors=True)
+            self.work = None
+
+    def _wait(self) -> None:
+        assert self.process is not None and self.work is not None
+        try:
+            code = self.process.wait(timeout=max(1.0, TIMEOUT_SECONDS - (time.monotonic() - self.started)))
+        except subprocess.TimeoutExpired:
+            raise _failure(f"Pagefind did not finish in {TIMEOUT_SECONDS} s") from None
+        if code != 0:
+            raise _failure((self.work / "pagefind.log").read_text(encoding="utf-8", errors="replace").strip())
+        _tidy(self.work / "bundle")
+        try:
+            os.replace(self.work / "bundle", self.bundle)
+        except OSError:  # another build made the same bundle meanwhile
+            if not self.bundle.is_dir():
+                raise
 
 
 @dataclass(frozen=True)
@@ -187,29 +239,21 @@ def stage_pages(mirror: Path, pages: list[IndexedPage]) -> None:
     listing.write_bytes(orjson.dumps(wanted))
 
 
-def _build_bundle(cache: Path, bundle: Path, site: Path) -> None:
-    """Run Pagefind on the staged pages; the bundle appears at `bundle` complete, or not at all."""
+def _start_pagefind(cache: Path, bundle: Path, site: Path) -> IndexRun:
+    """Start Pagefind on the staged pages; its bundle goes to `bundle` complete, or not at all."""
     binary = pagefind_binary()
     cache.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="tmp-", dir=cache) as temporary:
-        work = Path(temporary)
-        # In its own folder, so no pagefind.yml of the project is read; PAGEFIND_* settings are left out too.
-        environment = {name: value for name, value in os.environ.items() if not name.startswith("PAGEFIND_")}
-        command = [str(binary), "--site", str(site), "--output-path", "bundle", "--quiet"]
-        try:
-            result = subprocess.run(
-                command, cwd=work, env=environment, capture_output=True, text=True, timeout=TIMEOUT_SECONDS
-            )
-        except (OSError, subprocess.TimeoutExpired) as error:
-            raise _failure(str(error)) from None
-        if result.returncode != 0:
-            raise _failure((result.stderr or result.stdout).strip())
-        _tidy(work / "bundle")
-        try:
-            os.replace(work / "bundle", bundle)
-        except OSError:  # another build made the same bundle meanwhile
-            if not bundle.is_dir():
-                raise
+    work = Path(tempfile.mkdtemp(prefix="tmp-", dir=cache))
+    # In its own folder, so no pagefind.yml of the project is read; PAGEFIND_* settings are left out too.
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("PAGEFIND_")}
+    command = [str(binary), "--site", str(site), "--output-path", "bundle", "--quiet"]
+    try:
+        with open(work / "pagefind.log", "wb") as log:  # a file, not a pipe: nobody reads while it runs
+            process = subprocess.Popen(command, cwd=work, env=environment, stdout=log, stderr=subprocess.STDOUT)
+    except OSError as error:
+        shutil.rmtree(work, ignore_errors=True)
+        raise _failure(str(error)) from None
+    return IndexRun(cache, bundle, process, work)
 
 
 def _tidy(bundle: Path) -> None:

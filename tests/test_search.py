@@ -7,6 +7,7 @@ import hashlib
 import json
 import shutil
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from sitegen.manifest import object_headers
 from sitegen.plan import PlannedPage
 
 from .conftest import CONFIG, Site, story
+from .test_images import jpeg
 
 SEARCH_PAGES = {"da": "soeg/index.html", "en": "en/search/index.html"}
 
@@ -71,7 +73,7 @@ def test_unchanged_pages_reuse_the_cached_bundle(site: Site, monkeypatch: pytest
     def no_pagefind(*args: object, **kwargs: object) -> None:
         raise AssertionError("Pagefind ran although no page changed")
 
-    monkeypatch.setattr(search.subprocess, "run", no_pagefind)
+    monkeypatch.setattr(search.subprocess, "Popen", no_pagefind)
     assert site.build().written == []
 
 
@@ -89,14 +91,14 @@ def test_a_changed_page_changes_the_index_and_unchanged_pages_stay_in_it(site: S
 
 
 def test_a_failed_index_writes_nothing(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind fails (here a stand-in that says why and exits 1): its words are the error, nothing is written."""
     site.build()
     before = site.outputs()
     site.write("content/stories/ny.da.md", story("Ny svømmehal"))
-
-    def failing(*args: object, **kwargs: object) -> subprocess.CompletedProcess[str]:
-        return subprocess.CompletedProcess([], 1, "", "Error: something went wrong")
-
-    monkeypatch.setattr(search.subprocess, "run", failing)
+    failing = site.root / "failing-pagefind"
+    failing.write_text("#!/bin/sh\necho 'Error: something went wrong' >&2\nexit 1\n")
+    failing.chmod(0o755)
+    monkeypatch.setattr(search, "pagefind_binary", lambda: failing)
     with pytest.raises(SiteErrors) as raised:
         site.build()
     assert "indexing the pages for search failed: Error: something went wrong" in str(raised.value)
@@ -252,3 +254,31 @@ def test_preview_rebuilds_keep_the_first_index(site: Site) -> None:
     report = site.build(search_index=False)
     assert report.rendered and not any(p.startswith("pagefind/") for p in report.written + report.deleted)
     assert {p: d for p, d in site.outputs().items() if p.startswith("pagefind/")} == index
+
+
+def test_failed_images_stop_the_index_and_leave_no_temporary_folder(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind runs while the images are made; when they fail, it is stopped and its folder removed."""
+    site.build()
+    slow = site.root / "slow-pagefind"
+    slow.write_text("#!/bin/sh\nsleep 30\n")
+    slow.chmod(0o755)
+    monkeypatch.setattr(search, "pagefind_binary", lambda: slow)
+    started: list[subprocess.Popen[bytes]] = []
+    popen = subprocess.Popen
+
+    def recording(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        started.append(popen(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(search.subprocess, "Popen", recording)
+    photo = jpeg((400, 300), noise=True)
+    site.write("content/stories/ny.da.md", story("Ny", extra='image: ny.jpg\nimage_alt: "Et billede"\n'))
+    site.write("content/stories/ny.jpg", photo[: len(photo) * 2 // 3])  # cut off: fails when decoded
+    began = time.monotonic()
+    with pytest.raises(SiteErrors, match="cut off"):
+        site.build()
+    assert len(started) == 1 and started[0].poll() is not None  # Pagefind was started, then stopped
+    assert time.monotonic() - began < 20  # not waited for
+    assert [path.name for path in (site.root / ".cache" / "search").iterdir() if path.name.startswith("tmp-")] == []

@@ -12,7 +12,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -172,7 +171,7 @@ def _build(options: argparse.Namespace) -> int:
     from .pipeline import build
 
     with _progress(enabled=not options.quiet and sys.stderr.isatty()) as progress:
-        report = build(replace(settings, reuse_unchanged=False), progress)  # checked just now
+        report = build(settings, progress)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if options.verbose:

@@ -75,7 +75,8 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     last = unchanged_result(options)
     if last is not None:
         return unchanged_report(last, started)
-    inputs = inputs_digest(options)  # before anything is read: an edit made while building is seen next time
+    # hashed before anything is read, so an edit made while building is seen next time (not by the preview)
+    inputs = inputs_digest(options) if options.reuse_unchanged else ""
     forget(options)
     clear_build_marker(root, out_dir)  # until this build succeeds, output/ is not deployable
     recover(out_dir)  # finish a commit an earlier build was interrupted in
@@ -188,7 +189,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     redirects = {page.output.removesuffix("/index.html"): page.target for page in planned if page.kind == "redirect"}
     write_build_marker(root, out_dir, options, config.base_url, redirects)  # `deploy` checks it
     files_count = len(files) + len(kept)
-    if not findings:  # the last step: the next build with nothing changed can keep this result
+    if inputs and not findings:  # the last step: the next build with nothing changed can keep this result
         read = (source for record in records.values() for source, *_ in record.images)
         summary = {"pages": len(planned), "files": files_count, "warnings": [asdict(w) for w in warnings]}
         save_record(options, inputs, extra_stats(options, read), summary)

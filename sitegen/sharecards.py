@@ -40,13 +40,12 @@ class CardText:
 def draw_card(photo: Image.Image | None, text: CardText, font_path: Path | None) -> Image.Image:
     """The card as an RGB image; `photo` is an upright sRGB image (any size), or None for the brand design."""
     width, height = CARD_SIZE
-    card = _photo_ground(photo) if photo is not None else _brand_ground()
+    if photo is not None:
+        card = _photo_ground(photo)
+        _frame(ImageDraw.Draw(card), text.brand, font_path)
+    else:
+        card = _brand_card(text.brand, font_path).copy()  # the same for every card: drawn once
     draw = ImageDraw.Draw(card)
-
-    mark = 64
-    _brand_mark(draw, MARGIN, 52, mark)
-    brand_font = _font(font_path, 30)
-    draw.text((MARGIN + mark + 20, 52 + mark // 2), text.brand, font=brand_font, fill=CREAM, anchor="lm")
 
     title_width = width - 2 * MARGIN if photo is not None else width - 2 * MARGIN - 330
     size, lines = _fit_title(draw, text.title, font_path, title_width)
@@ -59,10 +58,25 @@ def draw_card(photo: Image.Image | None, text: CardText, font_path: Path | None)
     for line in lines:
         draw.text((MARGIN, y + line_height - round(size * 0.22)), line, font=title_font, fill=CREAM, anchor="ls")
         y += line_height
+    return card
 
+
+@functools.lru_cache(maxsize=4)
+def _brand_card(brand: str, font_path: Path | None) -> Image.Image:
+    """The brand design without a title: ink ground, brand marks, the site's name and the colour band."""
+    card = _brand_ground()
+    _frame(ImageDraw.Draw(card), brand, font_path)
+    return card
+
+
+def _frame(draw: ImageDraw.ImageDraw, brand: str, font_path: Path | None) -> None:
+    """What every card has around its title: the brand mark with the site's name, and the colour band."""
+    width, height = CARD_SIZE
+    mark = 64
+    _brand_mark(draw, MARGIN, 52, mark)
+    draw.text((MARGIN + mark + 20, 52 + mark // 2), brand, font=_font(font_path, 30), fill=CREAM, anchor="lm")
     for index, colour in enumerate((YELLOW, RED, BLUE, GREEN)):
         draw.rectangle((index * width // 4, height - BAND, (index + 1) * width // 4, height), fill=colour)
-    return card
 
 
 def _photo_ground(photo: Image.Image) -> Image.Image:

@@ -150,11 +150,12 @@ def build_options(options: argparse.Namespace, **overrides: Any) -> BuildOptions
 
 
 def _build(options: argparse.Namespace) -> int:
-    from .unchanged import unchanged_result
+    from .unchanged import check
 
     started = time.perf_counter()
     settings = build_options(options)
-    last = unchanged_result(settings)  # before the generator is imported: an unchanged build takes no time
+    checked = check(settings)  # before the generator is imported: an unchanged build takes no time
+    last = checked[0]
     if last is not None:
         from .errors import SiteError
 
@@ -171,7 +172,7 @@ def _build(options: argparse.Namespace) -> int:
     from .pipeline import build
 
     with _progress(enabled=not options.quiet and sys.stderr.isatty()) as progress:
-        report = build(settings, progress)
+        report = build(settings, progress, checked)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if options.verbose:

@@ -44,7 +44,8 @@ from .quick import Session
 from .render import check_templates, load_theme, make_environment
 from .search import start_search_index
 from .text import slugify
-from .unchanged import extra_stats, forget, inputs_digest, save_record, unchanged_result
+from .unchanged import check as check_unchanged
+from .unchanged import extra_stats, forget, save_record
 from .walk import files_below
 
 if TYPE_CHECKING:  # the checks run only with --check or --strict
@@ -67,16 +68,21 @@ class BuildReport:
     unchanged: bool = False  # nothing changed since the last build: its result was kept (unchanged.py)
 
 
-def build(options: BuildOptions, progress: Callable[[str], None] | None = None) -> BuildReport:
-    """Load, validate, model, plan, render what is stale, then write; nothing is written unless all succeeded."""
+def build(
+    options: BuildOptions,
+    progress: Callable[[str], None] | None = None,
+    checked: tuple[dict[str, Any] | None, str] | None = None,
+) -> BuildReport:
+    """Load, validate, model, plan, render what is stale, then write; nothing is written unless all succeeded.
+
+    `checked`: what `unchanged.check` said just before, when the caller asked it (the command line does)."""
     started = time.perf_counter()
     root = options.root.resolve()
     out_dir = options.out_dir
-    last = unchanged_result(options)
+    # the inputs are hashed before anything is read, so an edit made while building is seen next time
+    last, inputs = checked or check_unchanged(options)
     if last is not None:
         return unchanged_report(last, started)
-    # hashed before anything is read, so an edit made while building is seen next time (not by the preview)
-    inputs = inputs_digest(options) if options.reuse_unchanged else ""
     forget(options)
     clear_build_marker(root, out_dir)  # until this build succeeds, output/ is not deployable
     recover(out_dir)  # finish a commit an earlier build was interrupted in

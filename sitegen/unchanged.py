@@ -85,21 +85,29 @@ def forget(options: BuildOptions) -> None:
     record_path(options).unlink(missing_ok=True)
 
 
-def unchanged_result(options: BuildOptions) -> dict[str, Any] | None:
-    """The last build's summary when nothing has changed since it, else None (build as usual)."""
+def check(options: BuildOptions) -> tuple[dict[str, Any] | None, str]:
+    """(the last build's summary when nothing has changed since it, else None; the inputs' hash now).
+
+    The hash is what a build starting now records when it succeeds ('' when results are not kept:
+    the preview, and builds that ask the web about outside links)."""
     if not options.reuse_unchanged or options.external_links:
-        return None
+        return None, ""
+    inputs = inputs_digest(options)
+    return _unchanged(options, inputs), inputs
+
+
+def _unchanged(options: BuildOptions, inputs: str) -> dict[str, Any] | None:
     try:
         data = json.loads(record_path(options).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(data, dict) or data.get("version") != RECORD_VERSION:
+    if not isinstance(data, dict) or data.get("version") != RECORD_VERSION or data.get("inputs") != inputs:
         return None
     journal = options.out_dir.parent / f".{options.out_dir.name}.journal"  # an interrupted commit to finish
     if journal.exists() or not options.out_dir.is_dir():
         return None
     extra = data.get("extra")
-    if not isinstance(extra, list) or data.get("inputs") != inputs_digest(options):
+    if not isinstance(extra, list):
         return None
     names = [str(line).split("\t", 1)[0] for line in extra]
     if _stat_lines(options.root.resolve(), names) != extra or data.get("outputs") != outputs_digest(options.out_dir):

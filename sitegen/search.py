@@ -52,14 +52,6 @@ TIMEOUT_SECONDS = 600
 INSTALL_HINT = "install the pinned packages (./dev setup), or: .venv/bin/pip install 'pagefind[extended]'"
 
 
-def search_index(
-    root: Path, out_dir: Path, planned: list[PlannedPage], files: dict[str, Content]
-) -> dict[str, Content]:
-    """The files of output/pagefind/ for this build's pages: path in output/ -> file in .cache/search/."""
-    run = start_search_index(root, out_dir, planned, files)
-    return run.finish() if run else {}
-
-
 def start_search_index(
     root: Path, out_dir: Path, planned: list[PlannedPage], files: dict[str, Content]
 ) -> IndexRun | None:

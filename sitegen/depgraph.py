@@ -28,7 +28,6 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +36,10 @@ import orjson
 from jinja2 import meta
 
 from .errors import SiteError
+from .jsonfile import read_object, write_object
+from .unchanged import package_versions
 
 STATE_VERSION = 3
-_SHAPING_PACKAGES = ("jinja2", "cmarkgfm", "nh3", "selectolax", "babel", "markupsafe")
 
 
 @dataclass(frozen=True)
@@ -72,15 +72,10 @@ def hash_text(*parts: str | bytes) -> str:
 
 
 def generator_fingerprint() -> str:
-    """The generator's own code and the versions of the packages that shape the HTML."""
+    """The generator's own code and the versions of the packages that shape its output."""
     package = Path(__file__).parent
     parts: list[str | bytes] = [p.read_bytes() for p in sorted(package.glob("*.py"))]
-    for name in _SHAPING_PACKAGES:
-        try:
-            parts.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            parts.append(f"{name}=?")
-    return hash_text(*parts)
+    return hash_text(*parts, *package_versions())
 
 
 def template_closures(env: jinja2.Environment, cache: Path | None = None) -> dict[str, str]:
@@ -93,7 +88,7 @@ def template_closures(env: jinja2.Environment, cache: Path | None = None) -> dic
     assert loader is not None
     names = env.list_templates()
     sources = {name: loader.get_source(env, name)[0] for name in names}
-    known = _read_json(cache)
+    known = read_object(cache) if cache else {}
     found_now: dict[str, list[str] | None] = {}
     references: dict[str, set[str] | None] = {}
     for name, source in sources.items():
@@ -106,7 +101,7 @@ def template_closures(env: jinja2.Environment, cache: Path | None = None) -> dic
         listed = found_now[key]
         references[name] = None if listed is None else set(listed)
     if cache is not None and found_now != known:
-        _write_json(cache, found_now)
+        write_object(cache, found_now)
     everything = hash_text(*(f"{n}\n{sources[n]}" for n in sorted(sources)))
     closures = {}
     for name in names:
@@ -198,21 +193,6 @@ def _stat(path: Path | str) -> tuple[int, int] | None:
     except OSError:
         return None
     return result.st_size, result.st_mtime_ns
-
-
-def _read_json(path: Path | None) -> dict[str, Any]:
-    try:
-        data = orjson.loads(path.read_bytes()) if path else {}
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _write_json(path: Path, data: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".new")
-    temporary.write_bytes(orjson.dumps(data))
-    os.replace(temporary, path)
 
 
 def _record(data: dict[str, Any]) -> OutputRecord:

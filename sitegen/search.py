@@ -32,9 +32,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from .errors import SiteError, SiteErrors
+from .jsonfile import read_object, write_object
 from .output import Content
 from .plan import PlannedPage
 from .walk import files_below
@@ -135,7 +134,7 @@ def indexed_pages(
 
     A page rendered now is in `files`; one that did not change is already in output/, and its hash
     is taken from `digests_file` while its size and modification time are what they were."""
-    known = _read_digests(digests_file)
+    known = read_object(digests_file) if digests_file else {}  # damaged: every page is read again
     seen: dict[str, list[Any]] = {}
     pages = []
     for page in planned:
@@ -158,7 +157,7 @@ def indexed_pages(
         if marked:
             pages.append(IndexedPage(page.output, digest, content))
     if digests_file is not None and seen != known:
-        _write_digests(digests_file, seen)
+        write_object(digests_file, seen)
     return sorted(pages, key=lambda page: page.path)
 
 
@@ -168,22 +167,6 @@ def bundle_key(pages: Iterable[IndexedPage]) -> str:
     for page in pages:
         digest.update(f"{page.path}\0{page.digest}\n".encode())
     return digest.hexdigest()[:32]
-
-
-def _read_digests(digests_file: Path | None) -> dict[str, Any]:
-    """Hashes of unchanged pages from the last build: path -> [size, mtime_ns, sha256, indexed]."""
-    try:
-        data = orjson.loads(digests_file.read_bytes()) if digests_file else {}
-    except (OSError, ValueError):
-        return {}  # missing or damaged: every page is read again
-    return data if isinstance(data, dict) else {}
-
-
-def _write_digests(digests_file: Path, digests: dict[str, list[Any]]) -> None:
-    digests_file.parent.mkdir(parents=True, exist_ok=True)
-    temporary = digests_file.with_name(digests_file.name + ".new")
-    temporary.write_bytes(orjson.dumps(digests))
-    os.replace(temporary, digests_file)
 
 
 def pagefind_binary() -> Path:
@@ -213,12 +196,11 @@ def stage_pages(mirror: Path, pages: list[IndexedPage]) -> None:
     Its list of pages (path -> hash) is removed while it changes and written when it is complete, so
     after an interrupted build the mirror is made again from nothing."""
     listing = mirror / ".pages.json"
-    try:
-        known: dict[str, Any] = orjson.loads(listing.read_bytes())
+    known = read_object(listing)
+    if known:
         listing.unlink()
-    except (OSError, ValueError):
+    else:
         shutil.rmtree(mirror, ignore_errors=True)
-        known = {}
     wanted = {page.path: page.digest for page in pages}
     for page in pages:
         if known.get(page.path) != page.digest:
@@ -227,8 +209,7 @@ def stage_pages(mirror: Path, pages: list[IndexedPage]) -> None:
             target.write_bytes(page.html())
     for path in known.keys() - wanted.keys():
         (mirror / path).unlink(missing_ok=True)
-    mirror.mkdir(parents=True, exist_ok=True)
-    listing.write_bytes(orjson.dumps(wanted))
+    write_object(listing, wanted)
 
 
 def _start_pagefind(cache: Path, bundle: Path, site: Path) -> IndexRun:

@@ -7,28 +7,38 @@ left them (paths, sizes and modification times, as rsync compares), that build's
 stands: nothing is loaded, rendered or written. The record is written at the end of a successful
 build, with the inputs as they were when it started, so an edit made during a build is never missed.
 
-Standard library only: the command line runs this check before the generator is even imported.
+Standard library and orjson only: the command line runs this check before the generator is imported.
 Checking external links (`check --external`) asks the web, so those builds always run.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import json
 import os
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .jsonfile import read_object, write_object
 from .options import BuildOptions
 from .walk import files_below
 
 RECORD_VERSION = 1
 INPUT_FOLDERS = ("content", "themes")
-# Packages whose version changes what a build writes (beyond the HTML ones in the generator fingerprint).
-OUTPUT_PACKAGES = ("jinja2", "cmarkgfm", "nh3", "selectolax", "babel", "markupsafe", "pillow", "icalendar")
-SEARCH_PACKAGE = "pagefind-bin-extended"
+# Packages whose version changes what a build writes: the HTML, the images, the calendars, the search index.
+OUTPUT_PACKAGES = (
+    "jinja2",
+    "cmarkgfm",
+    "nh3",
+    "selectolax",
+    "babel",
+    "markupsafe",
+    "pillow",
+    "icalendar",
+    "pagefind-bin-extended",
+)
 
 
 def inputs_digest(options: BuildOptions) -> str:
@@ -37,7 +47,7 @@ def inputs_digest(options: BuildOptions) -> str:
     lines = [
         f"record {RECORD_VERSION}",
         _options_line(options),
-        *_package_versions(),
+        *package_versions(),
         *_listing(Path(__file__).parent, "sitegen/", suffix=".py"),
         *_stat_lines(root, ["config.yaml"]),
     ]
@@ -66,7 +76,6 @@ def extra_stats(options: BuildOptions, files: Iterable[str]) -> list[str]:
 def save_record(options: BuildOptions, inputs: str, extra: list[str], summary: dict[str, Any]) -> None:
     """After a successful build: its inputs (hashed when it started), the other files it read (`extra`,
     from `extra_stats`), its output and what it reported."""
-    path = record_path(options)
     data = {
         "version": RECORD_VERSION,
         "inputs": inputs,
@@ -74,10 +83,7 @@ def save_record(options: BuildOptions, inputs: str, extra: list[str], summary: d
         "outputs": outputs_digest(options.out_dir),
         **summary,
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".new")
-    temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    os.replace(temporary, path)
+    write_object(record_path(options), data)
 
 
 def forget(options: BuildOptions) -> None:
@@ -97,11 +103,8 @@ def check(options: BuildOptions) -> tuple[dict[str, Any] | None, str]:
 
 
 def _unchanged(options: BuildOptions, inputs: str) -> dict[str, Any] | None:
-    try:
-        data = json.loads(record_path(options).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("version") != RECORD_VERSION or data.get("inputs") != inputs:
+    data = read_object(record_path(options))
+    if data.get("version") != RECORD_VERSION or data.get("inputs") != inputs:
         return None
     journal = options.out_dir.parent / f".{options.out_dir.name}.journal"  # an interrupted commit to finish
     if journal.exists() or not options.out_dir.is_dir():
@@ -132,14 +135,16 @@ def _options_line(options: BuildOptions) -> str:
     )
 
 
-def _package_versions() -> list[str]:
+@functools.lru_cache(maxsize=1)
+def package_versions() -> tuple[str, ...]:
+    """'name=version' of each output package (read once per process: the generator fingerprint needs them too)."""
     versions = []
-    for name in (*OUTPUT_PACKAGES, SEARCH_PACKAGE):
+    for name in OUTPUT_PACKAGES:
         try:
             versions.append(f"{name}={metadata.version(name)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{name}=?")
-    return versions
+    return tuple(versions)
 
 
 def _stat_lines(root: Path, relatives: Iterable[str]) -> list[str]:

@@ -58,8 +58,8 @@ def test_any_change_builds_again(site: Site, change: str) -> None:
 
 def test_a_new_generator_or_package_version_builds_again(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
     site.build()
-    versions = unchanged._package_versions()
-    monkeypatch.setattr(unchanged, "_package_versions", lambda: [*versions, "jinja2=99"])
+    versions = unchanged.package_versions()
+    monkeypatch.setattr(unchanged, "package_versions", lambda: (*versions, "jinja2=99"))
     assert not site.build().unchanged
 
 

@@ -68,6 +68,9 @@ def page_context(site: Site, page: PlannedPage, body: RenderedMarkdown | None) -
     if page.term:
         taxonomy = "topics" if page.kind == "topic" else "audiences"
         context["term"] = {"key": page.term, "label": config.term_label(taxonomy, page.term, page.lang)}
+    if page.kind == "town_stories":  # a town's older stories, on a page of their own
+        town = site.entries[("towns", page.town, page.lang)]
+        context["town"] = {"key": town.key, "name": town.title, "url": town.url, "feed": town.url + "feed.xml"}
     if page.kind == "towns":
         context["towns"] = [town_card(site, e) for e in site.all("towns", page.lang)]
     if page.kind == "topics":
@@ -164,6 +167,7 @@ def _page_url(site: Site, key: str, lang: str) -> str | None:
 
 
 def _pagination(page: PlannedPage) -> dict[str, Any] | None:
+    """The pager of a list that runs to several pages (archive, past events, topic, audience, town), else None."""
     pagination = page.pagination
     if pagination is None or pagination.total < 2:
         return None

@@ -1,14 +1,22 @@
-"""Which HTML pages the site has: one plan entry per output file, with its URL and translations."""
+"""Which HTML pages the site has: one plan entry per output file, with its URL and translations.
+
+Lists of stories are split into pages of `stories_per_page` (as Hugo paginates its lists): the archive,
+the past events, each topic and audience, and each town's stories. Page 1 is the list's own URL, the
+others `<url><sections.page>/<n>/`. A town's page 1 is its profile with its newest stories; its later
+pages (kind `town_stories`) show only the list. Translations of a numbered page are the same page number
+of the same list in another language, when that list is as long.
+"""
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from .campaigns import short_urls
 from .errors import SiteError, raise_if_any
 from .events import archive_url, past_events, upcoming_events
-from .model import EntryId, Site
+from .model import Entry, EntryId, Site
 from .schemas import Campaign
 
 TEMPLATES = {
@@ -32,14 +40,15 @@ class Pagination:
 class PlannedPage:
     """One HTML file to render: what it shows and where it goes."""
 
-    kind: str  # story, town, page, event, home, archive, events, events_archive, topics, topic, audience, towns,
-    # search, notfound
+    kind: str  # story, town, town_stories, page, event, home, archive, events, events_archive, topics, topic,
+    # audience, towns, search, notfound, redirect
     lang: str
     url: str  # site-relative, with the base path
     template: str
     entry: EntryId | None = None
     items: tuple[EntryId, ...] = ()  # the stories a list shows
     term: str = ""  # the topic or audience key of a term page
+    town: str = ""  # the town key of a town page and of its later story pages (town_stories)
     target: str = ""  # where a redirect page sends the visitor
     pagination: Pagination | None = None
     alternates: tuple[tuple[str, str], ...] = ()  # (language, url) of this page in every language
@@ -87,7 +96,9 @@ def _plan_language(site: Site, lang: str) -> list[PlannedPage]:
     pages = [PlannedPage("home", lang, site.home_url(lang), "home.html", items=home_items)]
     for kind in ("stories", "towns", "pages", "events", "campaigns"):
         for entry in site.all(kind, lang):
-            items = tuple(e.id for e in site.stories_of_town(entry.key, lang)) if kind == "towns" else ()
+            if kind == "towns":
+                pages.extend(_town_pages(site, entry))
+                continue
             pages.append(
                 PlannedPage(
                     kind[:-1] if kind != "stories" else "story",
@@ -95,48 +106,43 @@ def _plan_language(site: Site, lang: str) -> list[PlannedPage]:
                     entry.url,
                     TEMPLATES[kind],
                     entry=entry.id,
-                    items=items,
                     noindex=isinstance(entry.source.meta, Campaign) and entry.source.meta.noindex,
                 )
             )
     pages.append(PlannedPage("towns", lang, site.section_url("towns", lang), "towns.html"))
     upcoming = tuple(e.id for e in upcoming_events(site, lang))
     pages.append(PlannedPage("events", lang, site.section_url("events", lang), "events.html", items=upcoming))
-    past = [e.id for e in past_events(site, lang)]
-    pages.extend(_archive(site, lang, past, "events_archive", archive_url(site, lang), "events.html"))
-    pages.extend(_archive(site, lang, [e.id for e in stories]))
+    past = past_events(site, lang)
+    pages.extend(_paginated(site, lang, "events_archive", archive_url(site, lang), "events.html", past))
+    pages.extend(_paginated(site, lang, "archive", site.section_url("stories", lang), "archive.html", stories))
     for taxonomy in ("topics", "audiences"):
         by_term = site.stories_by_term(taxonomy, lang)
         if taxonomy == "topics":
             pages.append(PlannedPage("topics", lang, site.section_url("topics", lang), "topics.html"))
+        kind = "topic" if taxonomy == "topics" else "audience"
         for term, entries in by_term.items():
-            pages.append(
-                PlannedPage(
-                    taxonomy[:-1] if taxonomy == "topics" else "audience",
-                    lang,
-                    site.term_url(taxonomy, term, lang),
-                    "term.html",
-                    items=tuple(e.id for e in entries),
-                    term=term,
-                )
-            )
+            url = site.term_url(taxonomy, term, lang)
+            pages.extend(_paginated(site, lang, kind, url, "term.html", entries, term=term))
     pages.append(PlannedPage("search", lang, search_url(site, lang), "search.html"))
     pages.append(PlannedPage("notfound", lang, site.home_url(lang) + "404.html", "404.html"))
     return pages
 
 
-def _archive(
+def _paginated(
     site: Site,
     lang: str,
-    stories: list[EntryId],
-    kind: str = "archive",
-    first: str = "",
-    template: str = "archive.html",
+    kind: str,
+    first: str,
+    template: str,
+    items: Sequence[Entry],
+    term: str = "",
+    town: str = "",
 ) -> list[PlannedPage]:
-    """The stories archive (or another list: the past events), split into numbered pages."""
+    """A list split into numbered pages of `stories_per_page`: page 1 at `first`, then `<first><page word>/<n>/`.
+
+    An empty list is still one page; `term` and `town` name the list on every page."""
     size = site.config.stories_per_page
-    chunks = [stories[i : i + size] for i in range(0, len(stories), size)] or [[]]
-    first = first or site.section_url("stories", lang)
+    chunks = [items[i : i + size] for i in range(0, len(items), size)] or [[]]
     word = site.config.languages[lang].sections.page
     urls = tuple(first if n == 1 else f"{first}{word}/{n}/" for n in range(1, len(chunks) + 1))
     return [
@@ -145,20 +151,28 @@ def _archive(
             lang,
             urls[n],
             template,
-            items=tuple(chunk),
+            items=tuple(e.id for e in chunk),
             pagination=Pagination(n + 1, len(chunks), urls),
+            term=term,
+            town=town,
         )
         for n, chunk in enumerate(chunks)
     ]
+
+
+def _town_pages(site: Site, town: Entry) -> list[PlannedPage]:
+    """A town's profile with its newest stories, then its older stories on list pages of their own."""
+    stories = site.stories_of_town(town.key, town.lang)
+    pages = _paginated(site, town.lang, "town_stories", town.url, "town_stories.html", stories, town=town.key)
+    return [replace(pages[0], kind="town", template=TEMPLATES["towns"], entry=town.id), *pages[1:]]
 
 
 def _identity(page: PlannedPage) -> tuple[str, ...]:
     """What makes pages in different languages the same page."""
     if page.entry:
         return ("entry", page.entry[0], page.entry[1])
-    if page.pagination:
-        return (page.kind, str(page.pagination.number))
-    return (page.kind, page.term, page.target)
+    number = str(page.pagination.number) if page.pagination else ""
+    return (page.kind, page.term, page.town, page.target, number)
 
 
 def _with_alternates(planned: list[PlannedPage], base: str) -> list[PlannedPage]:
@@ -172,7 +186,9 @@ def _with_alternates(planned: list[PlannedPage], base: str) -> list[PlannedPage]
 
 
 def _collisions(site: Site, planned: list[PlannedPage]) -> list[SiteError]:
-    """Two pages with one URL, also when they differ only in case or Unicode normalisation."""
+    """Two pages with one URL, also when they differ only in case or Unicode normalisation.
+
+    Two lists at one address collide on every page number; only their first pages are reported."""
     seen: dict[str, PlannedPage] = {}
     errors = []
     for page in planned:
@@ -181,18 +197,49 @@ def _collisions(site: Site, planned: list[PlannedPage]) -> list[SiteError]:
         if other is None:
             seen[folded] = page
             continue
-        if (other.entry or other.origin[0]) and not (page.entry or page.origin[0]):  # name the editor's file first
+        if _numbered(page) and _numbered(other):
+            continue
+        if _editable(other) and not _editable(page):  # name the editor's file first
             page, other = other, page
-        path, line = page.origin if page.origin[0] else (_describe(site, page), 0)
-        hint = "choose another short_url:" if page.origin[0] else "give one of them another slug: in its front matter"
-        errors.append(SiteError(path, line, f"has the same address {page.url} as {_describe(site, other)}", hint))
+        path, line, subject, hint = _where(site, page)
+        errors.append(
+            SiteError(path, line, f"{subject}has the same address {page.url} as {_describe(site, other)}", hint)
+        )
     return errors
 
 
+def _numbered(page: PlannedPage) -> bool:
+    return page.pagination is not None and page.pagination.number > 1
+
+
+def _editable(page: PlannedPage) -> bool:
+    return bool(page.entry or page.origin[0] or page.kind == "redirect")
+
+
+def _where(site: Site, page: PlannedPage) -> tuple[str, int, str, str]:
+    """Where to fix a page's address: the file, its line, what in it (when not the whole file), and how."""
+    if page.origin[0]:
+        return page.origin[0], page.origin[1], "", "choose another short_url:"
+    if page.entry:
+        return site.entries[page.entry].source.path, 0, "", "give one of them another slug: in its front matter"
+    if page.kind == "redirect":
+        return "config.yaml", 0, f"the redirect {page.url} ", "choose another path under redirects:"
+    hint = "give them different words under sections:, topics: or audiences:"
+    return "config.yaml", 0, f"{_describe(site, page)} ", hint
+
+
 def _describe(site: Site, page: PlannedPage) -> str:
+    """A page as an error names it: its file, or what it lists (and which page of the list)."""
     if page.origin[0]:
         return f"the short_url of {page.origin[0]}"
     if page.entry:
-        entry = site.entries[page.entry]
-        return entry.source.path
-    return f"the {page.kind} page"
+        return site.entries[page.entry].source.path
+    if page.kind == "redirect":
+        return f"the redirect {page.url} under redirects: in config.yaml"
+    town = site.get("towns", page.town, page.lang) if page.kind == "town_stories" else None
+    if town:
+        what = f"the stories of {town.source.path}"
+    else:
+        what = f"the {page.kind} page '{page.term}'" if page.term else f"the {page.kind} page"
+    number = page.pagination.number if page.pagination else 1
+    return f"page {number} of {what}" if number > 1 else what

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import textwrap
 from pathlib import Path
@@ -99,6 +100,23 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
         shutil.copytree(PROJECT / name, root / name)
     shutil.copy(PROJECT / "config.yaml", root / "config.yaml")
     project = Site(root)
+    project.build(strict=True)
+    return project
+
+
+@pytest.fixture(scope="session")
+def paginated_real_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The real site with two stories a page, so that topic, audience and town lists run to several pages
+    (town pages 2, 3, ... exist only then). Built once per session with --strict; never change it."""
+    root = tmp_path_factory.mktemp("paginated")
+    for name in ("content", "themes"):
+        shutil.copytree(PROJECT / name, root / name)
+    config, found = re.subn(
+        r"(?m)^stories_per_page: \d+$", "stories_per_page: 2", (PROJECT / "config.yaml").read_text(encoding="utf-8")
+    )
+    assert found == 1, "config.yaml has no stories_per_page: line"
+    project = Site(root)
+    project.write("config.yaml", config)
     project.build(strict=True)
     return project
 

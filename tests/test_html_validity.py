@@ -42,14 +42,24 @@ def _parse(path: str, source: str) -> Document:
     return Document(path, source, tree, errors)
 
 
+PAGINATED = re.compile(r"(en/)?(byer|towns|emner|topics|for)/[^/]+/((side|page)/\d+/)?index\.html")
+
+
 @pytest.fixture(scope="module")
-def documents(real_site: Site) -> list[Document]:
+def documents(real_site: Site, paginated_real_site: Site) -> list[Document]:
     pages = {path: data.decode("utf-8") for path, data in real_site.outputs().items() if path.endswith(".html")}
     assert len(pages) >= 90, sorted(pages)
     kinds = ("arrangementer/index.html", "arrangementer/tidligere/index.html", "en/events/index.html")
     assert all(page in pages for page in kinds), "the events pages are checked too"
     assert any(p.startswith("arrangementer/") and p.count("/") == 2 for p in pages), "and an event page"
-    return [_parse(path, source) for path, source in pages.items()]
+    # and the town, topic and audience pages of the real site at two stories a page, with their pagers
+    outputs = paginated_real_site.outputs()
+    numbered = {
+        f"(2 a page) {path}": data.decode("utf-8") for path, data in outputs.items() if PAGINATED.fullmatch(path)
+    }
+    sections = {match.group(2) for path in outputs if (match := PAGINATED.fullmatch(path))}
+    assert sections == {"byer", "towns", "emner", "topics", "for"}, sorted(numbered)
+    return [_parse(path, source) for path, source in {**pages, **numbered}.items()]
 
 
 def _text(element: ET.Element) -> str:

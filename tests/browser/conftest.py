@@ -6,9 +6,11 @@ Without Chromium the browser tests fail with what to install; they never skip.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -92,9 +94,9 @@ class ServedSite:
         return target / "index.html" if target.is_dir() else target
 
 
-@pytest.fixture(scope="session")
-def served_site(real_site: Site) -> Iterator[ServedSite]:
-    output = real_site.root / "output"
+@contextlib.contextmanager
+def _serve(output: Path) -> Iterator[ServedSite]:
+    """Serve a built output folder on 127.0.0.1 (a free port) until the block ends."""
     handler = functools.partial(_handler(output), directory=str(output))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
@@ -106,6 +108,19 @@ def served_site(real_site: Site) -> Iterator[ServedSite]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def served_site(real_site: Site) -> Iterator[ServedSite]:
+    with _serve(real_site.root / "output") as served:
+        yield served
+
+
+@pytest.fixture(scope="session")
+def served_paginated_site(paginated_real_site: Site) -> Iterator[ServedSite]:
+    """The real site at two stories a page, where towns have pages 2, 3, ... (its own origin: open full URLs)."""
+    with _serve(paginated_real_site.root / "output") as served:
+        yield served
 
 
 @pytest.fixture(scope="session")
@@ -184,15 +199,15 @@ class PageFactory(Protocol):
     def __call__(self, width: int = 1280, height: int = 800, javascript: bool = True) -> Page: ...
 
 
-@pytest.fixture
-def new_page(browser: Browser, served_site: ServedSite, watch: Watch) -> Iterator[PageFactory]:
-    """Open pages of the given size, each in its own context; what they do is recorded in `watch`
-    and checked when the test ends."""
+@contextlib.contextmanager
+def _pages(browser: Browser, served: ServedSite, watch: Watch) -> Iterator[PageFactory]:
+    """Open pages of the given size on `served`, each in its own context; what they do is recorded in
+    `watch` and checked when the block ends."""
     contexts: list[BrowserContext] = []
 
     def open_page(width: int = 1280, height: int = 800, javascript: bool = True) -> Page:
         context = browser.new_context(
-            base_url=served_site.url, viewport={"width": width, "height": height}, java_script_enabled=javascript
+            base_url=served.url, viewport={"width": width, "height": height}, java_script_enabled=javascript
         )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
@@ -204,6 +219,38 @@ def new_page(browser: Browser, served_site: ServedSite, watch: Watch) -> Iterato
     for context in contexts:
         context.close()
     watch.check()
+
+
+@pytest.fixture
+def new_page(browser: Browser, served_site: ServedSite, watch: Watch) -> Iterator[PageFactory]:
+    """Open pages of the real site, watched (see `_pages`)."""
+    with _pages(browser, served_site, watch) as open_page:
+        yield open_page
+
+
+@pytest.fixture
+def new_paginated_page(browser: Browser, served_paginated_site: ServedSite) -> Iterator[PageFactory]:
+    """Open pages of the real site at two stories a page, watched like `new_page`."""
+    with _pages(browser, served_paginated_site, Watch(served_paginated_site.url)) as open_page:
+        yield open_page
+
+
+LIST = re.compile(r"((?:/en)?/(?:byer|towns|emner|topics|for)/[^/]+/)(?:(?:side|page)/(\d+)/)?")
+
+
+def numbered_lists(site: ServedSite) -> list[str]:
+    """Of each of the town, topic and audience sections in each language, the longest list's first,
+    second and last page (page 1 of a town is the town's own page)."""
+    lists: dict[str, list[tuple[int, str]]] = {}
+    for path in site.html_pages():
+        if match := LIST.fullmatch(path):
+            lists.setdefault(match.group(1), []).append((int(match.group(2) or 1), path))
+    longest: dict[str, list[str]] = {}
+    for first, numbered in lists.items():
+        section = first.rsplit("/", 2)[0]
+        if len(numbered) > len(longest.get(section, [])):
+            longest[section] = [path for _number, path in sorted(numbered)]
+    return [path for pages in longest.values() if len(pages) > 1 for path in dict.fromkeys(pages[:2] + pages[-1:])]
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ import pytest
 from axe_playwright_python.base import AXE_FILE_PATH  # type: ignore[import-untyped]
 from playwright.sync_api import Browser, Page, Route, ViewportSize
 
-from .conftest import TIMEOUT_MS, ServedSite
+from .conftest import TIMEOUT_MS, ServedSite, numbered_lists
 
 WCAG_21_AA = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
@@ -93,6 +93,23 @@ def test_phone_sized_pages_pass_axe_wcag_21_aa(axe_page: Page, served_site: Serv
     finally:
         axe_page.set_viewport_size(DESKTOP)
     assert not report, "axe found violations of WCAG 2.1 A/AA at 375 px:\n" + "\n".join(report)
+
+
+def test_numbered_list_pages_pass_axe_wcag_21_aa(axe_page: Page, served_paginated_site: ServedSite) -> None:
+    """Towns, topics and audiences that run to several pages (the real site at two stories a page): the
+    first page with its pager, page 2 and the last page, on a desktop and at 375 px."""
+    pages = numbered_lists(served_paginated_site)
+    assert any(re.fullmatch(r"/byer/[^/]+/side/2/", p) for p in pages), pages
+    assert any(re.fullmatch(r"/en/topics/[^/]+/page/2/", p) for p in pages), pages
+    report: list[str] = []
+    try:
+        for viewport in (DESKTOP, PHONE):
+            axe_page.set_viewport_size(viewport)
+            for path in pages:
+                report += _check(axe_page, served_paginated_site.url + path)
+    finally:
+        axe_page.set_viewport_size(DESKTOP)
+    assert not report, f"axe found violations of WCAG 2.1 A/AA on {len(pages)} list pages:\n" + "\n".join(report)
 
 
 def test_redirect_pages_text_passes_axe_wcag_21_aa(axe_page: Page, served_site: ServedSite) -> None:

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, Response, expect
 
-from .conftest import PageFactory, ServedSite, Watch
+from .conftest import PageFactory, ServedSite, Watch, numbered_lists
 
 MAX_STORY_WEIGHT = 30 * 1024  # bytes of HTML + CSS + JS, gzip-compressed
 
@@ -224,6 +224,34 @@ def test_no_horizontal_scrolling_at_320_px(new_page: PageFactory, served_site: S
         if width > 320:
             too_wide[path] = width
     assert not too_wide, f"pages wider than 320 px (scrollWidth): {too_wide}"
+
+
+def test_numbered_list_pages_do_not_scroll_sideways_at_320_px(
+    new_paginated_page: PageFactory, served_paginated_site: ServedSite
+) -> None:
+    """Towns, topics and audiences with a pager (the real site at two stories a page)."""
+    page = new_paginated_page(width=320, height=640)
+    paths = numbered_lists(served_paginated_site)
+    too_wide = {}
+    for path in paths:
+        _open(page, path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            too_wide[path] = width
+    assert paths and not too_wide, f"pages wider than 320 px (scrollWidth): {too_wide}"
+
+
+def test_from_a_town_through_its_pager_and_back(new_paginated_page: PageFactory) -> None:
+    page = new_paginated_page()
+    _open(page, "/byer/grindsted/")
+    pager = page.get_by_role("navigation", name="Sider")
+    pager.get_by_role("link", name="Næste side").click()
+    page.wait_for_url("**/byer/grindsted/side/2/")
+    expect(page.locator("h1")).to_have_text(re.compile(r"^Historier fra Grindsted \(side 2 af \d+\)$"))
+    expect(page.get_by_role("navigation", name="Sider").locator("[aria-current=page]")).to_have_text("Side 2")
+    page.get_by_role("link", name="Læs om Grindsted").click()
+    page.wait_for_url("**/byer/grindsted/")
+    expect(page.locator("h1")).to_have_text("Grindsted")
 
 
 def test_a_story_page_weighs_at_most_30_kb_gzipped(page: Page, served_site: ServedSite) -> None:

@@ -11,7 +11,9 @@ Two halves, on either side of rendering:
   `Media.card()` names a page's share card the same way (`pagemedia.py` decides its text).
 - After rendering, `produce()` hands the recipes not yet in `.cache/images/` to `imaging.make_all`
   (each source decoded once, in a process pool) and returns output path -> cached file, for
-  `output.write_output`. A file that cannot be decoded is an error at every content line that uses it.
+  `output.write_output`, which links it into output/ (a file published as it is from content/, an
+  SVG, stays a plain `Path` and is copied). A file that cannot be decoded is an error at every
+  content line that uses it.
 
 Opening, converting and encoding the files is `imaging.py`'s work; a page's lead image and share
 card, as its template sees them, are `pagemedia.py`'s.
@@ -23,7 +25,7 @@ import hashlib
 import posixpath
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -50,6 +52,7 @@ from .imaging import (
 )
 from .markdown import RenderedMarkdown
 from .model import Entry
+from .output import CachedFile
 from .sharecards import DESIGN_VERSION, CardText
 from .text import slugify
 
@@ -283,8 +286,12 @@ class Produced:
     seconds: float
 
 
-def produce(media: Media, wanted: Sequence[MediaFile], jobs: int) -> Produced:
-    """Make the files pages need that are not in the cache yet; nothing is written to output/ here."""
+def produce(
+    media: Media, wanted: Sequence[MediaFile], jobs: int, meanwhile: Callable[[], None] | None = None
+) -> Produced:
+    """Make the files pages need that are not in the cache yet; nothing is written to output/ here.
+
+    `meanwhile` is called in this process once the image processes are at work (or at once without them)."""
     started = time.perf_counter()
     media.remember(wanted)
     merged: dict[str, MediaFile] = {}
@@ -300,7 +307,7 @@ def produce(media: Media, wanted: Sequence[MediaFile], jobs: int) -> Produced:
         if isinstance(recipe, Copy):
             files[file.output] = media.root / recipe.source
             continue
-        files[file.output] = media.cache / file.cache
+        files[file.output] = CachedFile(media.cache / file.cache)  # published as a link to it
         if not files[file.output].is_file():
             source = recipe.source if isinstance(recipe, Resize) else recipe.photo
             key = source or file.output
@@ -311,7 +318,7 @@ def produce(media: Media, wanted: Sequence[MediaFile], jobs: int) -> Produced:
     tasks = [Task(decode[key], font, tuple(outputs[key])) for key in groups]
     if tasks:
         media.cache.mkdir(parents=True, exist_ok=True)
-    problems = make_all(tasks, jobs)
+    problems = make_all(tasks, jobs, meanwhile)
     errors = []
     for group, problem in zip(groups.values(), problems, strict=True):
         if problem is not None:

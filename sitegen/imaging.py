@@ -24,7 +24,7 @@ import multiprocessing
 import os
 import tempfile
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -148,15 +148,23 @@ class Task:
     outputs: tuple[tuple[str, Resize | Card], ...]  # (absolute path in the cache, recipe)
 
 
-def make_all(tasks: list[Task], jobs: int) -> list[ImageProblem | None]:
-    """Make every task, the largest sources first, in up to `jobs` processes."""
+def make_all(tasks: list[Task], jobs: int, meanwhile: Callable[[], None] | None = None) -> list[ImageProblem | None]:
+    """Make every task, the largest sources first, in up to `jobs` processes.
+
+    `meanwhile` runs in this process while they work (first, when there are no processes): all of
+    them are forked before it starts, so no thread or file of it is ever copied into one."""
     order = sorted(range(len(tasks)), key=lambda i: -_size(tasks[i].source))
     workers = min(jobs, len(tasks))
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        if meanwhile:
+            meanwhile()
         results = [_make(tasks[i]) for i in order]
     else:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = list(pool.map(_make, [tasks[i] for i in order], chunksize=1))
+            pending = pool.map(_make, [tasks[i] for i in order], chunksize=1)  # submits every task: forks the workers
+            if meanwhile:
+                meanwhile()
+            results = list(pending)
     by_task: list[ImageProblem | None] = [None] * len(tasks)
     for index, result in zip(order, results, strict=True):
         by_task[index] = result

@@ -2,10 +2,20 @@
 
 1. Stage: every changed file is written next to its target as `<name>.sitegen-tmp` (output/ still
    shows the old site; a crash here leaves it as it was, and the next build sweeps the temp files).
+   A `CachedFile` (a share card, an image, a file of the search index or a page of its mirror) is
+   staged as a hard link to the file in `.cache/`, so its bytes are not written twice; where no link
+   can be made (another filesystem, or none allowed) it is copied, like every other `Path`.
 2. Commit: a journal naming every rename and deletion is written beside output/ and synced, then
    applied, then removed. A crash during the commit is finished by the next build (`recover`)
    before it does anything else, so output/ ends as the new site, never a mix.
 Paths that would land outside output/ are refused.
+
+Because of the links, a file in output/ or `.cache/` is never written into once it exists: a new
+file is made and renamed over it. Every writer of a `CachedFile` keeps that rule (`imaging._write`,
+Pagefind's bundle folder, `search.stage_pages`). Theme files and images copied from content/ are
+the author's files, which editors may save in place, so they are copied, not linked. Editing files
+in output/ by hand is not supported: a deploy publishes them as they are, and an edit could reach
+the cache through a link.
 """
 
 from __future__ import annotations
@@ -16,12 +26,18 @@ import os
 import posixpath
 import shutil
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PosixPath, PurePosixPath
 
 from .errors import SiteError, SiteErrors
 from .walk import files_below
 
-Content = bytes | Path  # bytes to write, or a file to copy
+
+class CachedFile(PosixPath):
+    """A file the generator made in `.cache/` and only ever replaces by renaming a new file over it:
+    output/ gets a hard link to it rather than a copy."""
+
+
+Content = bytes | Path  # bytes to write, or a file to copy (a `CachedFile`: to link)
 TEMP_SUFFIX = ".sitegen-tmp"
 
 
@@ -56,8 +72,9 @@ def write_output(
     out_dir.mkdir(parents=True, exist_ok=True)
     report = WriteReport()
     staged: list[str] = []
+    folders = {out_dir}  # made or found during this call: each is checked once
     for path in sorted(files):
-        if _stage_if_changed(out_dir, path, files[path]):
+        if _stage_if_changed(out_dir, path, files[path], folders):
             staged.append(path)
         else:
             report.unchanged += 1
@@ -85,43 +102,71 @@ def recover(out_dir: Path) -> bool:
     return True
 
 
-def _stage_if_changed(out_dir: Path, path: str, content: Content) -> bool:
+def _stage_if_changed(out_dir: Path, path: str, content: Content, folders: set[Path]) -> bool:
     """Stage `content` unless the target already holds it.
 
-    A copied file keeps its source's modification time, so an unchanged copy (theme files,
+    A linked or copied file has its source's modification time, so an unchanged one (theme files,
     images, the search index) is recognised by size and time without reading either file."""
     target = out_dir / path
     try:
         current = os.stat(target)
     except (FileNotFoundError, NotADirectoryError):
         current = None
-    if isinstance(content, Path):
+    source: os.stat_result | None = None
+    if isinstance(content, bytes):
+        size = len(content)
+    else:
         source = os.stat(content)
         if current and (current.st_size, current.st_mtime_ns) == (source.st_size, source.st_mtime_ns):
             return False
-        data = content.read_bytes()
-    else:
-        source, data = None, content
-    if current and current.st_size == len(data) and target.read_bytes() == data:
+        size = source.st_size
+    if current and current.st_size == size and target.read_bytes() == _bytes(content):
         if source is not None:  # the same bytes: give it the source's time, so the next build need not read it
             os.utime(target, ns=(source.st_atime_ns, source.st_mtime_ns))
         return False
-    _make_folder(target.parent, out_dir)
+    _make_folder(target.parent, folders)
     temporary = target.with_name(target.name + TEMP_SUFFIX)
-    with open(temporary, "wb") as stream:
-        stream.write(data)
-    if source is not None:
-        os.utime(temporary, ns=(source.st_atime_ns, source.st_mtime_ns))
+    try:
+        _stage(temporary, content, source)
+    except FileExistsError:  # left by a killed build, maybe a link to a cached file: replaced, never written into
+        temporary.unlink()
+        _stage(temporary, content, source)
     return True
 
 
-def _make_folder(folder: Path, out_dir: Path) -> None:
-    """Create a folder inside output/, replacing an old file that stands where it must go."""
-    for parent in [*reversed(folder.relative_to(out_dir).parents), folder.relative_to(out_dir)]:
-        candidate = out_dir / parent
-        if candidate.is_file():
-            candidate.unlink()
-    folder.mkdir(parents=True, exist_ok=True)
+def _stage(temporary: Path, content: Content, source: os.stat_result | None) -> None:
+    """Make the staged file as a new file: a hard link to a cached file, else a copy or the bytes."""
+    if isinstance(content, CachedFile):
+        try:
+            os.link(content, temporary)
+            return
+        except FileExistsError:
+            raise
+        except OSError:  # another filesystem (EXDEV), no hard links there, or not allowed: a copy
+            pass
+    with open(temporary, "xb") as stream:
+        stream.write(_bytes(content))
+    if source is not None:
+        os.utime(temporary, ns=(source.st_atime_ns, source.st_mtime_ns))
+
+
+def _bytes(content: Content) -> bytes:
+    return content if isinstance(content, bytes) else content.read_bytes()
+
+
+def _make_folder(folder: Path, made: set[Path]) -> None:
+    """Create a folder inside output/ (its parents first), replacing an old file that stands where it must go;
+    `made` holds output/ itself and the folders already made or found."""
+    if folder in made or folder == folder.parent:
+        return
+    _make_folder(folder.parent, made)
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        if not folder.is_dir():
+            folder.unlink()
+            os.mkdir(folder)
+    made.add(folder)
 
 
 def _commit(out_dir: Path, staged: list[str], deletions: list[str]) -> None:
@@ -141,16 +186,19 @@ def _apply(out_dir: Path, staged: list[str], deletions: list[str]) -> None:
     for path in staged:
         target = out_dir / path
         temporary = target.with_name(target.name + TEMP_SUFFIX)
-        if not temporary.exists():
+        try:
+            os.chmod(temporary, 0o644)  # on a link, the cached file's mode: cached files are made 0o644
+        except FileNotFoundError:
             continue  # renamed before the interruption
-        if target.is_dir():  # an old folder stands where a file must go now
+        try:
+            os.replace(temporary, target)
+        except IsADirectoryError:  # an old folder stands where a file must go now
             shutil.rmtree(target)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
+            os.replace(temporary, target)
     for path in deletions:
         with contextlib.suppress(FileNotFoundError, NotADirectoryError):  # gone, or its folder became a file
             (out_dir / path).unlink()
-    _remove_empty_folders(str(out_dir))
+    _remove_empty_folders(out_dir, deletions)
 
 
 def _stale_files(out_dir: Path, keep: set[str]) -> list[str]:
@@ -158,13 +206,11 @@ def _stale_files(out_dir: Path, keep: set[str]) -> list[str]:
     return [path for path, _entry in files_below(out_dir) if path not in keep]
 
 
-def _remove_empty_folders(folder: str) -> bool:
-    """Remove empty folders below `folder`; True if `folder` itself is now empty."""
-    empty = True
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False) and _remove_empty_folders(entry.path):
-                os.rmdir(entry.path)
-            else:
-                empty = False
-    return empty
+def _remove_empty_folders(out_dir: Path, deleted: list[str]) -> None:
+    """Remove the folders that deleting these files left empty, deepest first (output/ itself stays).
+
+    Only their folders are looked at: walking all of output/ on every commit cost more than a small build."""
+    folders = {parent for path in deleted for parent in PurePosixPath(path).parents if parent.parts}
+    for folder in sorted(folders, key=lambda folder: len(folder.parts), reverse=True):
+        with contextlib.suppress(OSError):  # not empty, or gone
+            os.rmdir(out_dir / folder)

@@ -10,8 +10,11 @@ The index is built from this build's pages, never from output/, which still show
 the pages are mirrored in `.cache/search/pages-*/` (only changed pages are written again), Pagefind
 writes its bundle into a temporary folder there, and the finished bundle is renamed to
 `.cache/search/<key>/`, where the key is a hash of the indexed pages and the Pagefind version. Its
-files go into output/pagefind/ through `output.py` like every other file, so a failed build leaves
-the old index, and an unchanged site reuses the cached bundle without running Pagefind at all.
+files go into output/pagefind/ through `output.py` like every other file (as hard links to the cached
+files), so a failed build leaves the old index, and an unchanged site reuses the cached bundle without
+running Pagefind at all. When the pages were staged, `IndexRun.pages` names the mirror file of each page
+rendered now: it holds exactly the page's bytes, so output/ can link to it instead of writing them again.
+A mirror file is therefore never written into: a changed page is a new file renamed over the old one.
 Pagefind's bundle is the same for the same pages, except for the order of the languages in
 `pagefind-entry.json`, which is written sorted here.
 """
@@ -34,7 +37,7 @@ from typing import Any
 
 from .errors import SiteError, SiteErrors
 from .jsonfile import read_object, write_object
-from .output import Content
+from .output import CachedFile, Content
 from .plan import PlannedPage
 from .walk import files_below
 
@@ -66,8 +69,8 @@ def start_search_index(
         os.utime(bundle)  # recently used: kept by _prune
         return IndexRun(cache, bundle)
     mirror = cache / f"pages-{name}"
-    stage_pages(mirror, pages)
-    return _start_pagefind(cache, bundle, mirror)
+    staged = stage_pages(mirror, pages)
+    return _start_pagefind(cache, bundle, mirror, staged)
 
 
 @dataclass
@@ -79,6 +82,9 @@ class IndexRun:
     process: subprocess.Popen[bytes] | None = None
     work: Path | None = None  # the temporary folder: Pagefind's log and its bundle
     started: float = field(default_factory=time.monotonic)
+    # output path -> the mirror file holding exactly that page's bytes, for the pages rendered now (none
+    # when the cached bundle is used): published instead of the bytes, output/ links to them
+    pages: dict[str, CachedFile] = field(default_factory=dict)
 
     def finish(self) -> dict[str, Content]:
         """Wait for Pagefind; the bundle's files, or SiteErrors naming what Pagefind said."""
@@ -190,11 +196,13 @@ def _version() -> str:
         ) from None
 
 
-def stage_pages(mirror: Path, pages: list[IndexedPage]) -> None:
-    """Make `mirror` hold exactly these pages, writing only those that changed since it was last staged.
+def stage_pages(mirror: Path, pages: list[IndexedPage]) -> dict[str, CachedFile]:
+    """Make `mirror` hold exactly these pages, writing only those that changed since it was last staged;
+    the mirror file of each page given as bytes (rendered now), which holds exactly those bytes.
 
     Its list of pages (path -> hash) is removed while it changes and written when it is complete, so
-    after an interrupted build the mirror is made again from nothing."""
+    after an interrupted build the mirror is made again from nothing. output/ may link to a mirror file,
+    so a changed page is written as a new file and renamed over the old one, never written into."""
     listing = mirror / ".pages.json"
     known = read_object(listing)
     if known:
@@ -202,18 +210,39 @@ def stage_pages(mirror: Path, pages: list[IndexedPage]) -> None:
     else:
         shutil.rmtree(mirror, ignore_errors=True)
     wanted = {page.path: page.digest for page in pages}
+    folders: set[Path] = set()
     for page in pages:
         if known.get(page.path) != page.digest:
             target = mirror / page.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(page.html())
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            _write_new(target, page.html(), replace=page.path in known)
     for path in known.keys() - wanted.keys():
         (mirror / path).unlink(missing_ok=True)
     write_object(listing, wanted)
+    return {page.path: CachedFile(mirror / page.path) for page in pages if isinstance(page.content, bytes)}
 
 
-def _start_pagefind(cache: Path, bundle: Path, site: Path) -> IndexRun:
-    """Start Pagefind on the staged pages; its bundle goes to `bundle` complete, or not at all."""
+def _write_new(target: Path, data: bytes, replace: bool) -> None:
+    """Write `target` as a new file: directly if there is none (else through a temporary file and a rename)."""
+    if not replace:
+        try:
+            with open(target, "xb") as stream:
+                stream.write(data)
+            return
+        except FileExistsError:  # not in the mirror's list, yet there: replaced all the same
+            pass
+    temporary = target.with_name(target.name + ".new")
+    temporary.unlink(missing_ok=True)  # left by a killed build: never written into
+    with open(temporary, "xb") as stream:
+        stream.write(data)
+    os.replace(temporary, target)
+
+
+def _start_pagefind(cache: Path, bundle: Path, site: Path, pages: dict[str, CachedFile]) -> IndexRun:
+    """Start Pagefind on the staged pages (`pages`: those rendered now); its bundle goes to `bundle`
+    complete, or not at all."""
     binary = pagefind_binary()
     cache.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="tmp-", dir=cache))
@@ -226,7 +255,7 @@ def _start_pagefind(cache: Path, bundle: Path, site: Path) -> IndexRun:
     except OSError as error:
         shutil.rmtree(work, ignore_errors=True)
         raise _failure(str(error)) from None
-    return IndexRun(cache, bundle, process, work)
+    return IndexRun(cache, bundle, process, work, pages=pages)
 
 
 def _tidy(bundle: Path) -> None:
@@ -240,9 +269,9 @@ def _tidy(bundle: Path) -> None:
     entry.write_text(json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def _listing(bundle: Path) -> list[tuple[str, Path]]:
+def _listing(bundle: Path) -> list[tuple[str, CachedFile]]:
     """(path inside the bundle, file) of every file of a bundle, sorted."""
-    return [(relative, Path(entry.path)) for relative, entry in files_below(bundle)]
+    return [(relative, CachedFile(entry.path)) for relative, entry in files_below(bundle)]
 
 
 def _prune(cache: Path, current: Path) -> None:

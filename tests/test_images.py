@@ -257,6 +257,20 @@ def test_no_image_work_when_nothing_changed(site: Site, opened: list[str]) -> No
     assert {p.name: p.stat().st_mtime_ns for p in (site.root / ".cache/images").iterdir()} == cached
 
 
+def test_cached_files_are_published_as_links_and_content_files_as_copies(site: Site) -> None:
+    """Derivatives and share cards are hard links to .cache/images/; an SVG from content/ is copied, so
+    saving it in place cannot change output/ behind the build's back."""
+    photo_story(site, jpeg((900, 600)), body="![Kort over byen](kort.svg)")
+    svg = site.write("content/stories/kort.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>')
+    site.build()
+    cache = {path.stat().st_ino for path in (site.root / ".cache/images").iterdir()}
+    published = {path: (site.root / "output" / path).stat().st_ino for path in media(site)}
+    copied = [path for path, inode in published.items() if inode not in cache]
+    assert len(copied) == 1 and copied[0].startswith("media/kort-") and copied[0].endswith(".svg")
+    assert (site.root / "output" / copied[0]).stat().st_ino != svg.stat().st_ino
+    assert any(path.startswith("media/share-foto-") for path in published) and len(published) > 5
+
+
 def test_the_cache_serves_another_output_folder_without_decoding(site: Site, opened: list[str]) -> None:
     photo_story(site, jpeg((2000, 1000)))
     site.build()

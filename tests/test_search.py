@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import time
@@ -18,6 +19,7 @@ from sitegen import search
 from sitegen.errors import SiteErrors
 from sitegen.headers import IMMUTABLE, REVALIDATE
 from sitegen.manifest import object_headers
+from sitegen.output import CachedFile, Content, write_output
 from sitegen.plan import PlannedPage
 
 from .conftest import CONFIG, Site, story
@@ -228,6 +230,48 @@ def test_the_staged_pages_mirror_exactly_this_builds_pages(tmp_path: Path) -> No
     assert files == [".pages.json", "c/index.html"] and (mirror / "c/index.html").read_bytes() == b"<html>c"
 
 
+def test_the_mirror_is_never_written_into_and_names_the_pages_rendered_now(tmp_path: Path) -> None:
+    """output/ may link to a mirror file: a changed page is a new file, the linked one keeps its bytes."""
+    mirror, published = tmp_path / "mirror", tmp_path / "published.html"
+    staged = search.stage_pages(mirror, [page("a/index.html", b"<html>a"), page("b/index.html", b"<html>b")])
+    assert staged == {"a/index.html": mirror / "a/index.html", "b/index.html": mirror / "b/index.html"}
+    assert all(isinstance(file, CachedFile) for file in staged.values())
+    os.link(staged["a/index.html"], published)  # as output.write_output does
+    unchanged = tmp_path / "output-b.html"
+    unchanged.write_bytes(b"<html>b")
+    kept = search.IndexedPage("b/index.html", page("b", b"<html>b").digest, unchanged)  # not rendered now
+    staged = search.stage_pages(mirror, [page("a/index.html", b"<html>a2"), kept])
+    assert staged == {"a/index.html": mirror / "a/index.html"}  # the page in output/ is not named
+    assert (mirror / "a/index.html").read_bytes() == b"<html>a2" and published.read_bytes() == b"<html>a"
+    (mirror / ".pages.json").unlink()  # as if a build was killed while staging: made again from nothing
+    search.stage_pages(mirror, [page("a/index.html", b"<html>a3")])
+    assert (mirror / "a/index.html").read_bytes() == b"<html>a3" and published.read_bytes() == b"<html>a"
+    assert sorted(path.name for path in mirror.rglob("*") if path.is_file()) == [".pages.json", "index.html"]
+
+
+def test_output_links_to_the_bundle_and_to_the_mirror(tmp_path: Path) -> None:
+    """The bundle's files, and the mirror files `IndexRun.pages` names, are published as hard links."""
+    out = tmp_path / "output"
+    planned = [
+        PlannedPage("story", lang, f"/{lang}/", "story.html", output=f"{lang}/index.html") for lang in ("da", "en")
+    ]
+    files: dict[str, Content] = {
+        f"{lang}/index.html": f"<html lang={lang}><body><article data-pagefind-body>{word}</article>".encode()
+        for lang, word in (("da", "byen"), ("en", "town"))
+    }
+    run = search.start_search_index(tmp_path, out, planned, files)
+    assert run is not None and set(run.pages) == set(files)
+    bundle = run.finish()
+    report = write_output(out, {**files, **run.pages, **bundle})
+    assert set(report.written) == set(files) | set(bundle)
+    for path, content in files.items():
+        assert (out / path).read_bytes() == content and os.path.samefile(out / path, run.pages[path])
+    for path, file in bundle.items():
+        assert isinstance(file, Path) and os.path.samefile(out / path, file)
+    again = search.start_search_index(tmp_path, out, planned, files)  # the cached bundle: nothing staged
+    assert again is not None and again.pages == {} and again.finish() == bundle
+
+
 def test_entry_languages_are_written_in_order(tmp_path: Path) -> None:
     bundle = tmp_path / "bundle"
     bundle.mkdir()
@@ -282,3 +326,11 @@ def test_failed_images_stop_the_index_and_leave_no_temporary_folder(
     assert len(started) == 1 and started[0].poll() is not None  # Pagefind was started, then stopped
     assert time.monotonic() - began < 20  # not waited for
     assert [path.name for path in (site.root / ".cache" / "search").iterdir() if path.name.startswith("tmp-")] == []
+
+
+def test_a_built_page_is_a_link_to_its_copy_in_the_search_mirror(site: Site) -> None:
+    site.build()
+    page = site.root / "output/historier/havnebad/index.html"
+    (mirror,) = (site.root / ".cache/search").glob("pages-*")
+    assert os.path.samefile(page, mirror / "historier/havnebad/index.html")
+    assert page.stat().st_mode & 0o777 == 0o644

@@ -61,8 +61,26 @@ def main() -> int:
     return 0
 
 
+# The corpus's tags that config.yaml does not already know (kultur, natur, erhverv and fritid are the
+# Danish labels of its topics), configured as an editor would: else every story warns about them.
+CORPUS_TOPICS = {
+    "sport": ("Sport", "Sport"),
+    "skole": ("Skole", "School"),
+    "trafik": ("Trafik", "Traffic"),
+    "kommune": ("Kommune", "Municipality"),
+    "byggeri": ("Byggeri", "Building"),
+    "sundhed": ("Sundhed", "Health"),
+    "musik": ("Musik", "Music"),
+    "foreninger": ("Foreninger", "Clubs"),
+    "turisme": ("Turisme", "Tourism"),
+    "boliger": ("Boliger", "Homes"),
+    "jul": ("Jul", "Christmas"),
+}
+
+
 def _stage_project(work: Path) -> Path:
-    """A copy of just the generator and theme (no virtual environment, content or caches)."""
+    """A copy of just the generator and theme (no virtual environment, content or caches), with the
+    corpus's topics added to config.yaml."""
     stage = work / "project"
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
@@ -72,6 +90,9 @@ def _stage_project(work: Path) -> Path:
             shutil.copytree(source, stage / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, stage / name)
+    config = stage / "config.yaml"
+    topics = "".join(f'  {key}: {{da: "{da}", en: "{en}"}}\n' for key, (da, en) in CORPUS_TOPICS.items())
+    config.write_text(config.read_text(encoding="utf-8").replace("\ntopics:\n", f"\ntopics:\n{topics}", 1), "utf-8")
     return stage
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 from collections import defaultdict
@@ -209,6 +210,52 @@ def assemble_site(config: Config, content: LoadedContent, build_date: dt.date, d
         if is_visible(s.meta, build_date, drafts)
     }
     return Site(config, build_date, entries, tuple(sorted(warnings)))
+
+
+def list_keys(story: Story) -> tuple[Any, ...]:
+    """What the site's lists order and group stories by (`Site.all`, `stories_of_town`, `stories_by_term`)."""
+    return (story.date, story.town, tuple(story.topics), tuple(story.audience))
+
+
+def with_sources_replaced(site: Site, known: frozenset[EntryId], sources: list[Source]) -> Site:
+    """The site with these content files (each already in it, at the same URL) read again: stories may
+    have new front matter, other files only a new body. Stories' cross-file rules are checked again
+    (raises SiteErrors) and their warnings replaced. For the preview's fast path.
+
+    When no story changed its `list_keys`, the lists of the old site are kept, with the new entries."""
+    errors: list[SiteError] = []
+    warnings: list[SiteError] = []
+    town_keys = {key for kind, key, _lang in known if kind == "towns"}
+    town_langs = {(key, lang) for kind, key, lang in known if kind == "towns"}
+    entries = dict(site.entries)
+    swapped: dict[int, Entry] = {}  # id() of the old entry -> the new one
+    same_lists = True
+    for source in sources:
+        entry_id = (source.kind, source.key, source.lang)
+        old = entries[entry_id]
+        entries[entry_id] = swapped[id(old)] = Entry(source, entry_url(site.config, source))
+        if isinstance(source.meta, Story):
+            errors.extend(_check_story(site.config, source, source.meta, town_keys, town_langs, warnings))
+            same_lists = same_lists and list_keys(old.story) == list_keys(source.meta)
+    raise_if_any(errors)
+    paths = {source.path for source in sources if isinstance(source.meta, Story)}
+    kept = [warning for warning in site.warnings if warning.path not in paths]
+    for warning in set(warnings):
+        bisect.insort(kept, warning)
+    new = replace(site, entries=entries, warnings=tuple(kept), memo={})
+    if same_lists:
+        for name in ("_by_kind", "_stories_by_town", "_stories_by_term"):
+            if name in site.__dict__:  # computed (a cached_property)
+                new.__dict__[name] = _swap(site.__dict__[name], swapped)
+    return new
+
+
+def _swap(lists: dict[Any, Any], swapped: dict[int, Entry]) -> dict[Any, Any]:
+    """A copy of a dictionary of entry lists (or of such dictionaries) with the `swapped` entries replaced."""
+    return {
+        key: _swap(value, swapped) if isinstance(value, dict) else [swapped.get(id(e), e) for e in value]
+        for key, value in lists.items()
+    }
 
 
 def _check_story(

@@ -42,7 +42,7 @@ from .pages import PageResult, RenderState, collapse_repeats, render_pages, reso
 from .plan import PlannedPage, plan_site
 from .quick import Session
 from .render import check_templates, load_theme, make_environment
-from .search import start_search_index
+from .search import IndexRun, start_search_index
 from .text import slugify
 from .unchanged import check as check_unchanged
 from .unchanged import extra_stats, forget, save_record
@@ -121,19 +121,25 @@ def build(
     results = render_pages(render_state, work, options.jobs)
     rendered = {planned[i].output: result for i, result in zip(stale, results, strict=True)}
     previous_index = _files_under(out_dir, "pagefind") if not options.search_index else set()
-    indexing = None  # Pagefind indexes the pages while the share cards and photos are made
+    # Pagefind indexes the pages while the share cards and photos are made: its pages are staged and
+    # it is started as soon as the image processes are at work
+    runs: list[IndexRun] = []
+    start_index = None
     if not previous_index and not any(result.errors for result in results):
         if progress:
             progress("indexing for search, making images")
         html: dict[str, Content] = {output: result.html for output, result in rendered.items()}
-        indexing = start_search_index(root, out_dir, planned, html)
+        start_index = partial(_start_index, runs, root, out_dir, planned, html)
     search_started = time.perf_counter()
+    indexing: IndexRun | None = None
     try:
-        images = produce(media, [file for r in results for file in r.media], options.jobs)  # in .cache/
+        wanted = [file for r in results for file in r.media]
+        images = produce(media, wanted, options.jobs, meanwhile=start_index)  # in .cache/
+        indexing = runs[0] if runs else None
         search_files = indexing.finish() if indexing and not images.errors else {}
     finally:
-        if indexing:
-            indexing.cancel()  # stops Pagefind if the images failed; else only tidies up
+        for run in runs:
+            run.cancel()  # stops Pagefind if the images failed; else only tidies up
     search_seconds = time.perf_counter() - search_started if indexing else 0.0
 
     errors = collapse_repeats([*(e for r in results for e in r.errors), *images.errors])
@@ -153,7 +159,12 @@ def build(
         raise SiteErrors(errors)
 
     files: dict[str, Content] = {output: result.html for output, result in rendered.items()}
-    session = Session(out_dir, render_state, {page.entry: page for page in planned if page.entry})
+    if indexing:
+        files.update(indexing.pages)  # the same bytes, in the search mirror in .cache/: output/ links to them
+    digests = {page.output: digest for page, digest in zip(planned, context_digests, strict=True)}
+    media_of = {output: {image[1] for image in record.images} for output, record in fresh_records.items()}
+    media_of |= {result.output: {file.output for file in result.media} for result in results}
+    session = Session(out_dir, render_state, planned, digests, options.drafts, media_of)
     for index, result in zip(stale, results, strict=True):
         entry_id = planned[index].entry
         if entry_id and result.body:
@@ -212,6 +223,15 @@ def build(
         search_seconds,
         session,
     )
+
+
+def _start_index(
+    runs: list[IndexRun], root: Path, out_dir: Path, planned: list[PlannedPage], html: dict[str, Content]
+) -> None:
+    """Start the search index (kept in `runs`, so it is stopped if anything fails)."""
+    run = start_search_index(root, out_dir, planned, html)
+    if run:
+        runs.append(run)
 
 
 def _stale_pages(

@@ -70,16 +70,89 @@ def test_a_later_full_build_sees_what_the_fast_path_changed(site: Site) -> None:
     assert report.deleted == []
 
 
+def edit(path: Path, old: str, new: str) -> Path:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def assert_same_as_a_clean_build(site: Site, tmp_path: Path) -> None:
+    clean = tmp_path / "clean"
+    shutil.copytree(site.root, clean, ignore=shutil.ignore_patterns("output", ".cache"))
+    fresh = Site(clean)
+    fresh.build(drafts=True, search_index=False)
+    assert without_search(site.outputs()) == without_search(fresh.outputs())
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('title: "Skolen åbner"', 'title: "Skolen er åben"'),
+        ("date: 2026-04-01", "date: 2026-06-01"),  # now the newest story: lists change order
+        ("town: billund", "town: grindsted"),
+        ('summary: "Om Skolen åbner."', 'summary: "Et nyt resumé."\naudience: [families]'),
+        ("---\n\n", "draft: true\n---\n\nOg en ny tekst. "),  # front matter and body together
+    ],
+)
+def test_a_story_front_matter_edit_takes_the_fast_path(site: Site, tmp_path: Path, old: str, new: str) -> None:
+    session = preview(site)
+    report = quick_rebuild(session, {edit(site.root / "content/stories/skolen.da.md", old, new)})
+    assert report is not None
+    assert "historier/skolen/index.html" in report.rendered
+    assert "en/stories/harbour-bath/index.html" not in report.rendered  # no list of English stories changed
+    assert_same_as_a_clean_build(site, tmp_path)
+
+
+def test_a_title_edit_renders_only_the_pages_that_show_it(site: Site) -> None:
+    session = preview(site)
+    report = quick_rebuild(session, {edit(site.root / "content/stories/skolen.da.md", "Skolen åbner", "Skolen")})
+    assert report is not None
+    assert set(report.rendered) == {
+        "historier/skolen/index.html",
+        "index.html",
+        "historier/index.html",
+        "byer/billund/index.html",
+    }
+    assert "Skolen</a>" in site.read("byer/billund/index.html")
+    assert "sitemap.xml" not in report.written  # the sitemap does not show titles
+
+
+def test_fast_front_matter_edits_one_after_another(site: Site, tmp_path: Path) -> None:
+    session = preview(site)
+    story = site.root / "content/stories/havnebad.da.md"
+    assert quick_rebuild(session, {edit(story, "date: 2026-05-01", "date: 2025-01-01")}) is not None
+    assert quick_rebuild(session, {edit(story, 'title: "Nyt havnebad"', 'title: "Havnebadet"')}) is not None
+    assert quick_rebuild(session, {append(story, "\nEt nyt afsnit.\n")}) is not None
+    assert_same_as_a_clean_build(site, tmp_path)
+
+
+def test_a_story_with_an_unknown_town_is_an_error_with_its_line(site: Site) -> None:
+    session = preview(site)
+    before = site.outputs()
+    story = edit(site.root / "content/stories/skolen.da.md", "town: billund", "town: bilund")
+    with pytest.raises(SiteErrors) as error:
+        quick_rebuild(session, {story})
+    assert (error.value.errors[0].path, error.value.errors[0].line) == ("content/stories/skolen.da.md", 4)
+    assert "billund" in error.value.errors[0].hint
+    assert site.outputs() == before
+
+
 @pytest.mark.parametrize(
     "change",
-    ["title", "new file", "deleted file", "data file"],
+    ["town front matter", "page front matter", "slug", "new topic", "new file", "deleted file", "data file"],
 )
 def test_other_changes_need_the_full_build(site: Site, change: str) -> None:
     session = preview(site)
     story = site.root / "content/stories/skolen.da.md"
-    if change == "title":
-        story.write_text(story.read_text(encoding="utf-8").replace("Skolen åbner", "Skolen er åben"), encoding="utf-8")
-        changed = story
+    if change == "town front matter":
+        changed = edit(site.root / "content/towns/billund.da.md", "population: 6662", "population: 6700")
+    elif change == "page front matter":
+        changed = edit(site.root / "content/pages/om.da.md", "title: Om sitet", "title: Om os")
+    elif change == "slug":
+        changed = edit(story, "town: billund", "town: billund\nslug: skolen-er-aaben")
+    elif change == "new topic":  # the first story of a topic: a topic page more
+        changed = edit(story, "town: billund", "town: billund\ntopics: [children-capital]")
     elif change == "new file":
         changed = site.write("content/stories/ny.da.md", story.read_text(encoding="utf-8"))
     elif change == "deleted file":

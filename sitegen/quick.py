@@ -101,10 +101,11 @@ def quick_rebuild(session: Session, changed: Iterable[Path]) -> QuickReport | No
     if {page.output for page in planned} != set(session.contexts):
         return None  # pages come or go
     reached = [planned[i] for i in pages_reached(session.planned, planned, stories)] if stories else []
+    edited = bodies.keys() | stories.keys()  # their own pages are rendered whatever their context
     work = []
     for page in reached:
         context = page_context(new_site, page, None)
-        if context_hash(context) != session.contexts[page.output] or page.entry in (bodies.keys() | stories.keys()):
+        if page.entry in edited or context_hash(context) != session.contexts[page.output]:
             work.append((page, context))
     pages = {page.entry: page for page in planned if page.entry}
     work += [(pages[i], page_context(new_site, pages[i], None)) for i in bodies if pages[i] not in reached]

@@ -217,12 +217,7 @@ def test_no_horizontal_scrolling_at_320_px(new_page: PageFactory, served_site: S
         _longest(_sections(served_site, "/arrangementer/")),
         _longest(_sections(served_site, "/kampagne/")),
     ]
-    too_wide = {}
-    for path in paths:
-        _open(page, path)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > 320:
-            too_wide[path] = width
+    too_wide = _wider_than(page, paths, 320)
     assert not too_wide, f"pages wider than 320 px (scrollWidth): {too_wide}"
 
 
@@ -232,13 +227,19 @@ def test_numbered_list_pages_do_not_scroll_sideways_at_320_px(
     """Towns, topics and audiences with a pager (the real site at two stories a page)."""
     page = new_paginated_page(width=320, height=640)
     paths = numbered_lists(served_paginated_site)
+    too_wide = _wider_than(page, paths, 320)
+    assert paths and not too_wide, f"pages wider than 320 px (scrollWidth): {too_wide}"
+
+
+def _wider_than(page: Page, paths: list[str], width: int) -> dict[str, int]:
+    """The pages among `paths` that scroll sideways at this width, with their scroll width."""
     too_wide = {}
     for path in paths:
         _open(page, path)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > 320:
-            too_wide[path] = width
-    assert paths and not too_wide, f"pages wider than 320 px (scrollWidth): {too_wide}"
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        if scroll_width > width:
+            too_wide[path] = scroll_width
+    return too_wide
 
 
 def test_from_a_town_through_its_pager_and_back(new_paginated_page: PageFactory) -> None:

@@ -22,6 +22,7 @@ card, as its template sees them, are `pagemedia.py`'s.
 from __future__ import annotations
 
 import hashlib
+import os
 import posixpath
 import time
 from collections import defaultdict
@@ -125,7 +126,8 @@ class Media:
         self.unavailable = tuple(name for name in self.settings.formats if not features.check(name))
         font = theme_directory / FONT
         self.font = font.relative_to(root).as_posix() if font.is_file() and font.is_relative_to(root) else ""
-        self._manifest = self.cache / "manifest.json"
+        self.manifest_name = "manifest.json"
+        self._manifest = self.cache / self.manifest_name
         self.known = read_manifest(self._manifest)
         self._saved = dict(self.known)
 
@@ -326,6 +328,32 @@ def produce(
                 errors.append(SiteError(use.path, use.line, *describe(problem, use.reference)))
     made = sum(len(t.outputs) for t, p in zip(tasks, problems, strict=True) if p is None)
     return Produced(files, errors, made, time.perf_counter() - started)
+
+
+UNUSED_KEPT_SECONDS = 30 * 24 * 3600  # an unpublished cached file is kept this long (another output folder, a copy)
+
+
+def prune_cache(media: Media, now: float | None = None) -> list[str]:
+    """Remove the cached files that no output folder publishes and that are over 30 days old; their names.
+
+    Output folders publish cached files as hard links, so a file with one link is published nowhere
+    (the share card of an old title, a photo taken out), unless it was copied across filesystems: the
+    age keeps those, and files another build may be about to use. A removed file is made again if a
+    page needs it. Run after output/ is written, so this build's files are linked."""
+    limit = (time.time() if now is None else now) - UNUSED_KEPT_SECONDS
+    removed = []
+    try:
+        entries = list(os.scandir(media.cache))
+    except FileNotFoundError:
+        return []
+    for entry in entries:
+        if entry.name == media.manifest_name or not entry.is_file(follow_symlinks=False):
+            continue
+        stat = entry.stat(follow_symlinks=False)
+        if stat.st_nlink == 1 and stat.st_mtime < limit:
+            Path(entry.path).unlink(missing_ok=True)
+            removed.append(entry.name)
+    return sorted(removed)
 
 
 def _height(info: SourceInfo, width: int) -> int:

@@ -32,7 +32,7 @@ from .depgraph import (
 from .errors import FixableError, FixableWarning, SiteError, SiteErrors
 from .feeds import machine_outputs
 from .headers import headers_file
-from .images import Media, produce
+from .images import Media, produce, prune_cache
 from .manifest import clear_build_marker, write_build_marker
 from .markdown import RenderedMarkdown
 from .model import Entry, EntryId, Site, assemble_site
@@ -190,6 +190,8 @@ def build(
     if progress:
         progress(f"writing {len(files)} files")
     report = write_output(out_dir, files, kept)
+    if images.made:  # files made now may stand in for older ones
+        prune_cache(media)
 
     records = dict(fresh_records)
     for index, result in zip(stale, results, strict=True):

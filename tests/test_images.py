@@ -6,6 +6,7 @@ Photos are small synthetic images made with Pillow; the sites are conftest's min
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import struct
 import zlib
@@ -492,3 +493,26 @@ def test_a_share_card_changes_with_the_title_only(site: Site) -> None:
 def test_the_font_is_bundled_with_the_theme() -> None:
     font = Path(__file__).resolve().parent.parent / "themes/default" / images.FONT
     assert font.is_file() and font.with_name("DejaVuSans-Bold.LICENSE.txt").is_file()
+
+
+def test_cached_files_no_output_publishes_are_removed_when_old(site: Site) -> None:
+    cache = site.root / ".cache/images"
+    story_file = site.root / "content/stories/skolen.da.md"
+
+    def retitle(old: str, new: str) -> set[str]:
+        story_file.write_text(story_file.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        site.build()
+        return {path.name for path in cache.iterdir()}
+
+    site.build()
+    first = {path.name for path in cache.iterdir()}
+    second = retitle("Skolen åbner", "Skolen er åben")
+    (card_b,) = second - first
+    (card_a,) = {name for name in first if name != "manifest.json" and (cache / name).stat().st_nlink == 1}
+    os.utime(cache / card_a, (1_000_000_000, 1_000_000_000))  # unpublished since 2001
+    third = retitle("Skolen er åben", "Skolen")
+    (card_c,) = third - second
+    assert card_a not in third  # old and published nowhere: removed
+    assert card_b in third  # published nowhere, but recent: kept
+    assert (cache / card_c).stat().st_nlink == 2 and "manifest.json" in third
+    assert site.build().written == []

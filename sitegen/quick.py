@@ -54,11 +54,6 @@ class Session:
     media: dict[str, set[str]]  # output file -> the files in output/media/ its page uses
     bodies: dict[EntryId, RenderedMarkdown] = field(default_factory=dict)  # rendered so far
 
-    @property
-    def pages(self) -> dict[EntryId, PlannedPage]:
-        """The page of each content file."""
-        return {page.entry: page for page in self.planned if page.entry}
-
     def body_of(self, entry: Entry) -> RenderedMarkdown | None:
         """The entry's rendered body, from this session or rendered now."""
         if entry.id not in self.bodies:

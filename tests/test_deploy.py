@@ -282,7 +282,8 @@ def test_an_interrupted_deploy_finishes_when_run_again(
     monkeypatch.setattr(deploy_module, "_put", put_then_fail)
     with pytest.raises(DeployError, match="run the deploy again to finish") as stopped:
         run_deploy(project, jobs=2)
-    assert "Could not connect to the endpoint URL" in str(stopped.value)
+    # the server stops between requests, or (the other upload thread) during one
+    assert re.search(r"Could not connect to|Connection was closed before .* from endpoint URL", str(stopped.value))
     assert len(done) >= 5
     monkeypatch.setattr(deploy_module, "_put", real_put)
     s3.start()

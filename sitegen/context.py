@@ -111,13 +111,15 @@ def _alternates(site: Site, page: PlannedPage) -> list[dict[str, str]]:
 
 
 def _language_switch(site: Site, page: PlannedPage) -> list[dict[str, Any]]:
-    """A link per other language: to this page's translation, or else to that language's home."""
+    """A link per other language: to this page's translation, or else to the first page of the same list
+    (a numbered page the other language's list is too short for), or else to that language's home."""
     versions = dict(page.alternates)
+    lists = dict(page.list_alternates)
     return [
         {
             "lang": lang,
             "name": LANGUAGE_NAMES.get(lang, lang),
-            "url": versions.get(lang, site.home_url(lang)),
+            "url": versions.get(lang) or lists.get(lang) or site.home_url(lang),
             "locale": site.config.languages[lang].locale,
             "translated": lang in versions,
         }

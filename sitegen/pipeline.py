@@ -39,6 +39,7 @@ from .model import Entry, EntryId, Site, assemble_site
 from .options import BuildOptions, build_date
 from .output import Content, recover, write_output
 from .pages import PageResult, RenderState, collapse_repeats, render_pages, resolve_link
+from .parallel import collection_paused
 from .plan import PlannedPage, plan_site
 from .quick import Session
 from .render import check_templates, load_theme, make_environment
@@ -76,6 +77,15 @@ def build(
     """Load, validate, model, plan, render what is stale, then write; nothing is written unless all succeeded.
 
     `checked`: what `unchanged.check` said just before, when the caller asked it (the command line does)."""
+    with collection_paused():
+        return _build(options, progress, checked)
+
+
+def _build(
+    options: BuildOptions,
+    progress: Callable[[str], None] | None,
+    checked: tuple[dict[str, Any] | None, str] | None,
+) -> BuildReport:
     started = time.perf_counter()
     root = options.root.resolve()
     out_dir = options.out_dir

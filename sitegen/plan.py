@@ -52,6 +52,9 @@ class PlannedPage:
     target: str = ""  # where a redirect page sends the visitor
     pagination: Pagination | None = None
     alternates: tuple[tuple[str, str], ...] = ()  # (language, url) of this page in every language
+    # a numbered list page: (language, url) of page 1 of its list in every language, where the language
+    # switch leads when this page has no twin (the other language's list is shorter)
+    list_alternates: tuple[tuple[str, str], ...] = ()
     output: str = ""  # the file in output/, set by plan_site
     noindex: bool = False  # kept out of search engines, the sitemap and the site search (a campaign's noindex)
     origin: tuple[str, int] = ("", 0)  # the file and line that asked for a page without an entry (short_url)
@@ -175,12 +178,26 @@ def _identity(page: PlannedPage) -> tuple[str, ...]:
     return (page.kind, page.term, page.town, page.target, number)
 
 
+def _list_start(page: PlannedPage) -> tuple[str, ...] | None:
+    """The identity of page 1 of the list a numbered page is part of (None for other pages)."""
+    if not _numbered(page):
+        return None
+    if page.kind == "town_stories":  # page 1 is the town's own page
+        return ("entry", "towns", page.town)
+    return (*_identity(page)[:-1], "1")
+
+
 def _with_alternates(planned: list[PlannedPage], base: str) -> list[PlannedPage]:
     by_identity: dict[tuple[str, ...], list[tuple[str, str]]] = {}
     for page in planned:
         by_identity.setdefault(_identity(page), []).append((page.lang, page.url))
     return [
-        replace(page, alternates=tuple(by_identity[_identity(page)]), output=output_path(page.url, base))
+        replace(
+            page,
+            alternates=tuple(by_identity[_identity(page)]),
+            list_alternates=tuple(by_identity.get(start, ())) if (start := _list_start(page)) else (),
+            output=output_path(page.url, base),
+        )
         for page in planned
     ]
 

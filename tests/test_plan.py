@@ -110,6 +110,22 @@ def test_a_numbered_page_is_translated_by_the_same_page_of_the_same_list(paginat
             assert (other.pagination and other.pagination.number) == (page.pagination and page.pagination.number)
 
 
+def test_a_numbered_page_without_a_twin_switches_language_to_the_start_of_its_list(paginated: Site) -> None:
+    pages = plan(paginated)
+    nature = (("da", "/emner/natur/"), ("en", "/en/topics/nature/"))
+    assert pages["/emner/natur/side/3/"].list_alternates == nature
+    assert pages["/emner/natur/side/2/"].list_alternates == nature
+    assert pages["/emner/natur/"].list_alternates == ()  # page 1 is the start: only its own alternates count
+    assert pages["/byer/grindsted/side/3/"].list_alternates == (
+        ("da", "/byer/grindsted/"),
+        ("en", "/en/towns/grindsted/"),
+    )
+    paginated.build()
+    switch = '<a href="/en/topics/nature/" hreflang="en" lang="en">English</a>'
+    assert switch in paginated.read("emner/natur/side/3/index.html")
+    assert '<a href="/en/topics/nature/page/2/" hreflang="en"' in paginated.read("emner/natur/side/2/index.html")
+
+
 def test_the_pager_of_a_term_and_a_town_page(paginated: Site) -> None:
     config = load_config(paginated.root)
     model = assemble_site(config, load_sources(paginated.root, list(config.languages)), BUILD_DATE, drafts=False)

@@ -9,6 +9,8 @@ This module owns everything that opens, decodes or writes an image file:
   than the size needed (JPEG `draft()`), turned upright (EXIF orientation), converted to sRGB,
   reduced and resampled (`reduce()`, Lanczos) and encoded without any metadata: no EXIF (GPS, camera
   serial numbers), XMP, comments or colour profiles. A source that cannot be used is an `ImageProblem`.
+  A share card in the brand design is encoded as the rows of blocks with its title, spliced into its
+  ground's JPEG, which is encoded once per process (`_brand_card_jpeg`): the same pixels, half the encoding.
 - `read_manifest()` / `write_manifest()` keep the facts about sources in `.cache/images/manifest.json`.
 
 What to make, what it is called and where it is used is decided in `images.py`.
@@ -16,23 +18,25 @@ What to make, what it is called and where it is used is decided in `images.py`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
 import math
 import multiprocessing
 import os
+import re
 import tempfile
 import warnings
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-from .sharecards import CARD_SIZE, CardText, draw_card
+from .parallel import fork_pool
+from .sharecards import CARD_SIZE, CardText, brand_design, draw_card, title_strip
 
 PIPELINE_VERSION = 1  # change when derivatives are made differently: every file gets a new name
 MAX_PIXELS = 100_000_000  # larger images are refused as possible decompression bombs
@@ -44,6 +48,10 @@ SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF", b"\x00\x00\x00")  
 ORIENTATION = 0x0112
 REDUCING_GAP = 3  # reduce() by whole factors while the image stays 3× the target, then resample with Lanczos
 CARD_QUALITY = 85
+# baseline JPEG: a progressive, optimised one takes 6 times longer, for thousands of cards
+CARD_JPEG: dict[str, Any] = {"quality": CARD_QUALITY, "optimize": False, "progressive": False}
+# the same, with a restart marker after every row of blocks: each row is coded on its own (see JpegRows)
+CARD_JPEG_ROWS: dict[str, Any] = {**CARD_JPEG, "restart_marker_rows": 1}
 
 
 @dataclass(frozen=True)
@@ -160,7 +168,7 @@ def make_all(tasks: list[Task], jobs: int, meanwhile: Callable[[], None] | None 
             meanwhile()
         results = [_make(tasks[i]) for i in order]
     else:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with fork_pool(workers) as pool:
             pending = pool.map(_make, [tasks[i] for i in order], chunksize=1)  # submits every task: forks the workers
             if meanwhile:
                 meanwhile()
@@ -190,24 +198,80 @@ def _make(task: Task) -> ImageProblem | None:
         resized: dict[tuple[int, int], Image.Image] = {}
         for target, recipe in sorted(task.outputs, key=lambda item: -getattr(item[1], "width", 0)):
             if isinstance(recipe, Card):
-                image = draw_card(photo, recipe.text, font)
-                # baseline JPEG: a progressive, optimised one takes 6 times longer, for thousands of cards
-                options: dict[str, Any] = (
-                    {"quality": CARD_QUALITY, "optimize": False, "progressive": False}
-                    if recipe.format == "JPEG"
-                    else {}
-                )
+                data = _card(photo, recipe, font)
             else:
                 assert photo is not None
                 size = (recipe.width, recipe.height)
                 if size not in resized:
                     resized[size] = _resize(photo, size)
-                image = resized[size]
-                options = {"quality": recipe.quality} if recipe.quality else {}
-            _write(Path(target), _encode(image, recipe.format, options))
+                data = _encode(resized[size], recipe.format, {"quality": recipe.quality} if recipe.quality else {})
+            _write(Path(target), data)
     except Exception as exc:  # an encoder failing is reported as an error, never a traceback
         return ImageProblem("failed", f"{type(exc).__name__}: {exc}")
     return None
+
+
+def _card(photo: Image.Image | None, recipe: Card, font: Path | None) -> bytes:
+    """A share card, encoded; a brand-design JPEG encodes only the rows of its title."""
+    if photo is None and recipe.format == "JPEG":
+        try:
+            return _brand_card_jpeg(recipe.text, font)
+        except ValueError:  # an encoder that does not write the markers as expected: the whole card, as before
+            pass
+    return _encode(draw_card(photo, recipe.text, font), recipe.format, CARD_JPEG if recipe.format == "JPEG" else {})
+
+
+def _brand_card_jpeg(text: CardText, font: Path | None) -> bytes:
+    """A brand-design card: the rows of blocks with its title, encoded, between the others of its ground.
+
+    A JPEG encoder turns each row of blocks into the same codes wherever it is (no smoothing across
+    rows), and a restart marker starts each row afresh, so the card decodes to exactly the pixels of
+    the whole card encoded at once: the ground is encoded once per process, the title's rows per card."""
+    ground = _ground_rows(text.brand, font)
+    strip = title_strip(text, font, ground.block)
+    title = _jpeg_rows(_encode(strip.image, "JPEG", CARD_JPEG_ROWS)).rows
+    first = strip.top // ground.block
+    return ground.joined(ground.rows[:first] + title + ground.rows[first + len(title) :])
+
+
+@functools.lru_cache(maxsize=4)
+def _ground_rows(brand: str, font: Path | None) -> JpegRows:
+    """The brand design without a title, encoded and cut into rows of blocks."""
+    return _jpeg_rows(_encode(brand_design(brand, font), "JPEG", CARD_JPEG_ROWS))
+
+
+@dataclass(frozen=True)
+class JpegRows:
+    """A baseline JPEG written with a restart marker after every row of blocks, cut at the markers."""
+
+    header: bytes  # from the start of the file to the scan's coded data
+    rows: tuple[bytes, ...]  # the coded data of each row of blocks, without the marker after it
+    block: int  # the height of a row of blocks in pixels: 8 times the largest vertical sampling
+
+    def joined(self, rows: tuple[bytes, ...]) -> bytes:
+        """The JPEG with these rows (of an image of the same size, encoded alike), its markers numbered again."""
+        parts = [self.header, rows[0]]
+        for index, row in enumerate(rows[1:]):
+            parts += [bytes((0xFF, 0xD0 + index % 8)), row]  # RST0 to RST7, over and over
+        return b"".join([*parts, b"\xff\xd9"])
+
+
+def _jpeg_rows(data: bytes) -> JpegRows:
+    """Cut a baseline JPEG written with `restart_marker_rows=1` into its header and rows of blocks."""
+    position, height, block = 2, 0, 0
+    while position + 4 <= len(data) and data[position] == 0xFF:
+        marker, length = data[position + 1], int.from_bytes(data[position + 2 : position + 4], "big")
+        if marker == 0xC0:  # baseline frame: height, width, then three bytes per component
+            height = int.from_bytes(data[position + 5 : position + 7], "big")
+            samplings = data[position + 11 : position + 2 + length : 3]
+            block = 8 * max(sampling & 0x0F for sampling in samplings)
+        position += 2 + length
+        if marker == 0xDA:  # start of scan: its coded data follows
+            rows = tuple(re.split(rb"\xff[\xd0-\xd7]", data[position:-2]))
+            if block and data.endswith(b"\xff\xd9") and len(rows) == -(-height // block):
+                return JpegRows(data[:position], rows, block)
+            break
+    raise ValueError("not a baseline JPEG with a restart marker after every row of blocks")
 
 
 def _decode(path: Path, recipes: Sequence[Resize | Card]) -> Image.Image:

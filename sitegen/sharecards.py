@@ -4,11 +4,16 @@ With a photo, the card is the photo cropped to fill, under an ink shade, with th
 brand's bold type. Without one it is the brand design: ink ground, the yellow brand mark and the
 title. Both have the brand mark with the site's name at the top and the colour band at the bottom.
 The type is the theme's bundled font, so a card looks the same on every machine.
+
+The brand design without a title is drawn once per process (`brand_design`); a card draws its eyebrow
+and title on a strip of it (`title_strip`), which `imaging` encodes on its own and splices into the
+ground's JPEG.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,33 +42,99 @@ class CardText:
     brand: str  # the site's name, next to the brand mark
 
 
+@dataclass(frozen=True)
+class Strip:
+    """The rows of a brand-design card that differ from its ground: the eyebrow and the title."""
+
+    image: Image.Image  # as wide as the card
+    top: int  # the card's row where it starts
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A line of text, placed by the left end of its baseline."""
+
+    x: int
+    y: int
+    text: str
+    font: Font
+    colour: tuple[int, int, int]
+
+
 def draw_card(photo: Image.Image | None, text: CardText, font_path: Path | None) -> Image.Image:
     """The card as an RGB image; `photo` is an upright sRGB image (any size), or None for the brand design."""
-    width, height = CARD_SIZE
-    if photo is not None:
-        card = _photo_ground(photo)
-        _frame(ImageDraw.Draw(card), text.brand, font_path)
-    else:
-        card = _brand_card(text.brand, font_path).copy()  # the same for every card: drawn once
+    if photo is None:
+        card = brand_design(text.brand, font_path).copy()
+        strip = title_strip(text, font_path)
+        card.paste(strip.image, (0, strip.top))
+        return card
+    card = _photo_ground(photo)
     draw = ImageDraw.Draw(card)
-
-    title_width = width - 2 * MARGIN if photo is not None else width - 2 * MARGIN - 330
-    size, lines = _fit_title(draw, text.title, font_path, title_width)
-    title_font = _font(font_path, size)
-    line_height = round(size * 1.18)
-    y = height - BAND - 56 - line_height * len(lines)
-    if text.eyebrow:
-        eyebrow_font = _font(font_path, 30)
-        draw.text((MARGIN, y - 14), text.eyebrow, font=eyebrow_font, fill=YELLOW, anchor="ls")
-    for line in lines:
-        draw.text((MARGIN, y + line_height - round(size * 0.22)), line, font=title_font, fill=CREAM, anchor="ls")
-        y += line_height
+    _frame(draw, text.brand, font_path)
+    for line in _title(text, font_path, CARD_SIZE[0] - 2 * MARGIN):
+        _draw_line(draw, line)
     return card
 
 
+def title_strip(text: CardText, font_path: Path | None, rows: int = 1) -> Strip:
+    """The brand design's eyebrow and title, drawn on the rows of its ground that they cover.
+
+    The strip starts and ends on a multiple of `rows` (or the card's edge): a JPEG encoder works in
+    blocks of 16 rows, so such a strip encodes as the same blocks as the whole card."""
+    lines = _title(text, font_path, CARD_SIZE[0] - 2 * MARGIN - 330)
+    top, bottom = _rows_covered(lines, rows)
+    strip = brand_design(text.brand, font_path).crop((0, top, CARD_SIZE[0], bottom))
+    draw = ImageDraw.Draw(strip)
+    for line in lines:
+        _draw_line(draw, line, top)
+    return Strip(strip, top)
+
+
+def _title(text: CardText, font_path: Path | None, width: int) -> list[_Line]:
+    """The eyebrow and the title fitted into `width`, standing on the same line above the colour band."""
+    size, lines = _fit_title(_measure(), text.title, font_path, width)
+    title_font = _font(font_path, size)
+    line_height = round(size * 1.18)
+    y = CARD_SIZE[1] - BAND - 56 - line_height * len(lines)
+    placed = [_Line(MARGIN, y - 14, text.eyebrow, _font(font_path, 30), YELLOW)] if text.eyebrow else []
+    for line in lines:
+        placed.append(_Line(MARGIN, y + line_height - round(size * 0.22), line, title_font, CREAM))
+        y += line_height
+    return placed
+
+
+def _rows_covered(lines: list[_Line], rows: int) -> tuple[int, int]:
+    """The card's rows (first, last + 1) that the lines' glyphs can touch, widened to multiples of `rows`."""
+    height = CARD_SIZE[1]
+    measure = _measure()
+    boxes = [measure.textbbox((line.x, line.y), line.text, line.font, "ls", embedded_color=True) for line in lines]
+    top = min([math.floor(box[1]) for box in boxes] + [height - 1])
+    bottom = max([math.ceil(box[3]) for box in boxes] + [0])
+    top = max(0, top) // rows * rows
+    bottom = min(height, max(-(-bottom // rows) * rows, top + rows))  # at least one block, even without text
+    return top, bottom
+
+
+def _draw_line(draw: ImageDraw.ImageDraw, line: _Line, top: int = 0) -> None:
+    """Draw a line on an image that starts at the card's row `top`.
+
+    With `embedded_color` Pillow pastes the glyphs in their colour rather than filling the colour through
+    them: the same pixels with a font without colour glyphs (as the bundled one), and the blending is twice as fast."""
+    position = (line.x, line.y - top)
+    draw.text(position, line.text, font=line.font, fill=line.colour, anchor="ls", embedded_color=True)
+
+
+@functools.lru_cache(maxsize=1)
+def _measure() -> ImageDraw.ImageDraw:
+    """A drawing context that only measures text."""
+    return ImageDraw.Draw(Image.new("RGB", (1, 1)))
+
+
 @functools.lru_cache(maxsize=4)
-def _brand_card(brand: str, font_path: Path | None) -> Image.Image:
-    """The brand design without a title: ink ground, brand marks, the site's name and the colour band."""
+def brand_design(brand: str, font_path: Path | None) -> Image.Image:
+    """The brand design without a title: ink ground, brand marks, the site's name and the colour band.
+
+    The same for every card: drawn once (per process), never to be drawn on."""
     card = _brand_ground()
     _frame(ImageDraw.Draw(card), brand, font_path)
     return card
@@ -86,10 +157,17 @@ def _photo_ground(photo: Image.Image) -> Image.Image:
         ground.paste(photo, mask=photo.getchannel("A") if "A" in photo.getbands() else None)
         photo = ground
     card = ImageOps.fit(photo, CARD_SIZE, Image.Resampling.LANCZOS, centering=(0.5, 0.45))
+    ink, shade = _ink_shade()
+    return Image.composite(ink, card, shade)
+
+
+@functools.lru_cache(maxsize=1)
+def _ink_shade() -> tuple[Image.Image, Image.Image]:
+    """The ink and how much of it covers each pixel of a photo card, the same for every card: made once."""
     height = CARD_SIZE[1]
     shade = Image.new("L", (1, height))
     shade.putdata([_shade(y / (height - 1)) for y in range(height)])
-    return Image.composite(Image.new("RGB", CARD_SIZE, INK), card, shade.resize(CARD_SIZE))
+    return Image.new("RGB", CARD_SIZE, INK), shade.resize(CARD_SIZE)
 
 
 def _shade(position: float) -> int:

@@ -21,6 +21,11 @@ MAX_FILE_BYTES = 2_000_000
 FENCE = "---"
 COMMON_LANGUAGE_MISTAKES = {"dk": "da", "uk": "en", "gb": "en", "us": "en"}
 START_HINT = "start the file with a line '---', then the fields (title: ...), then another '---'"
+DATA_FOLDER = "data"  # content/data/: the charts' CSV and YAML files, not pages
+# Files an editor may mean as a page that the site cannot read: named in a warning, never silently left out.
+MARKDOWN_LOOKALIKES = (".markdown", ".mdown", ".mkd", ".mkdn", ".txt", ".text")
+WORD_PROCESSOR_FILES = (".docx", ".doc", ".odt", ".rtf", ".pages")
+WEB_PAGES = (".html", ".htm")
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,7 @@ class LoadedContent:
     sources: list[Source]
     errors: list[SiteError]
     found: frozenset[tuple[str, str, str]]  # (kind, key, language) of every file, valid or not
+    warnings: tuple[SiteError, ...] = ()  # files that look like pages but are not read
 
 
 def load_sources(root: Path, languages: list[str], cache: Path | None = None, salt: str = "") -> LoadedContent:
@@ -69,7 +75,8 @@ def load_sources(root: Path, languages: list[str], cache: Path | None = None, sa
     salt = f"{salt}\0{','.join(languages)}"  # a file's language is valid or not by the configured languages
     previous = _read_cache(cache, salt)
     current: dict[str, tuple[tuple[int, int], Source]] = {}
-    for path in _content_files(content_dir, root, errors):
+    unread: list[SiteError] = []
+    for path in _content_files(content_dir, root, errors, unread):
         shown = display_path(path, root)
         try:
             stat = path.stat()
@@ -90,7 +97,8 @@ def load_sources(root: Path, languages: list[str], cache: Path | None = None, sa
     changed = current.keys() != previous.keys() or any(previous[k][0] != v[0] for k, v in current.items())
     if cache is not None and changed:
         _write_cache(cache, salt, current)
-    return LoadedContent(sorted(sources, key=lambda s: (s.kind, s.key, s.lang)), errors, frozenset(found))
+    ordered = sorted(sources, key=lambda s: (s.kind, s.key, s.lang))
+    return LoadedContent(ordered, errors, frozenset(found), tuple(unread))
 
 
 def load_one(root: Path, path: Path, languages: list[str]) -> Source:
@@ -123,17 +131,22 @@ def _write_cache(cache: Path, salt: str, entries: dict[str, tuple[tuple[int, int
         raise
 
 
-def _content_files(content_dir: Path, root: Path, errors: list[SiteError]) -> list[Path]:
-    """Markdown files under content/, refusing links that lead outside the project."""
+def _content_files(content_dir: Path, root: Path, errors: list[SiteError], unread: list[SiteError]) -> list[Path]:
+    """Markdown files under content/, refusing links that lead outside the project; documents that look
+    meant as pages but are not Markdown files go to `unread`."""
     if not content_dir.is_dir():
         raise SiteErrors([SiteError("content", 0, "the content folder is missing", "create content/")])
     project = root.resolve()
+    data_dir = content_dir / DATA_FOLDER
     found = []
     for folder, dirs, files in os.walk(content_dir):
         dirs.sort()
         for name in sorted(files):
             path = Path(folder) / name
             if not name.lower().endswith(".md"):
+                in_data = Path(folder).is_relative_to(data_dir)
+                if not in_data and (warning := _unread_document(path, display_path(path, root))):
+                    unread.append(warning)
                 continue
             if path.is_symlink() and not path.resolve().is_relative_to(project):
                 errors.append(
@@ -143,6 +156,26 @@ def _content_files(content_dir: Path, root: Path, errors: list[SiteError]) -> li
             if path.is_file():
                 found.append(path)
     return found
+
+
+def _unread_document(path: Path, shown: str) -> SiteError | None:
+    """A warning for a file an editor may have meant as a page that the site does not read."""
+    suffix = path.suffix.lower()
+    if suffix in MARKDOWN_LOOKALIKES:
+        stem = path.name[: -len(suffix)]
+        name = stem if stem.lower().endswith(".md") else f"{stem}.md"
+        hint = f"rename it to {name}" + (" (Windows may hide the ending .txt)" if name == stem else "")
+        return SiteError(shown, 0, "is not read: only files ending in .md are pages", hint)
+    if suffix in WORD_PROCESSOR_FILES:
+        return SiteError(
+            shown,
+            0,
+            "is a word-processor file, which the site cannot read",
+            "copy its text into a file ending in .md (./dev new story makes one) and delete this file",
+        )
+    if suffix in WEB_PAGES:
+        return SiteError(shown, 0, "is not read: pages are written in Markdown", "write it as a file ending in .md")
+    return None
 
 
 def _load(path: Path, shown: str, identity: tuple[str, str, str]) -> Source:

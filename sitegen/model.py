@@ -189,7 +189,7 @@ def assemble_site(config: Config, content: LoadedContent, build_date: dt.date, d
     load still count as towns, so one broken town file does not make every story an error.
     """
     errors: list[SiteError] = list(content.errors)
-    warnings: list[SiteError] = []
+    warnings: list[SiteError] = list(content.warnings)
     aliases = topic_aliases(config)
     sources = [with_topic_keys(config, source, aliases) for source in content.sources]
     town_keys = {key for kind, key, _lang in content.found if kind == "towns"}

@@ -5,6 +5,8 @@
 - watchfiles reports changes as they happen (inotify), so a save reaches the browser at once.
 - A failed rebuild keeps the last good site and shows the errors over every page until fixed;
   a crash inside a rebuild never stops the server. Ctrl-C stops it.
+- The warnings of the site as it is now (CI's strict build stops on them) are listed in a small
+  folded box in a corner of every page, so an editor sees them without reading the terminal.
 - Only files inside the preview folder are ever served.
 """
 
@@ -24,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from .errors import SiteErrors
+from .errors import SiteError, SiteErrors, display_path
 
 WATCHED = ("content", "themes", "config.yaml")
 OVERLAY_CSS = "/__sitegen/overlay.css"
@@ -33,6 +35,11 @@ margin:0;padding:1.25rem 1.5rem;background:#3b0a0a;color:#fff;font:15px/1.5 ui-m
 border-bottom:6px solid #ff5c5c;box-shadow:0 8px 30px rgba(0,0,0,.5)}
 #sitegen-errors h2{margin:0 0 .5rem;font:700 18px/1.3 system-ui,sans-serif;color:#ffd6d6}
 #sitegen-errors li{margin:.25rem 0;white-space:pre-wrap}#sitegen-errors p{margin:.5rem 0 0;color:#ffd6d6}
+#sitegen-warnings{position:fixed;right:1rem;bottom:1rem;z-index:2147483646;max-width:min(44rem,calc(100vw - 2rem));
+max-height:60vh;overflow:auto;padding:.5rem 1rem;background:#2e2100;color:#fff;font:14px/1.5 ui-monospace,monospace;
+border-left:6px solid #ffb000;box-shadow:0 8px 30px rgba(0,0,0,.5)}
+#sitegen-warnings summary{cursor:pointer;font:700 15px/1.4 system-ui,sans-serif;color:#ffe7a8}
+#sitegen-warnings li{margin:.25rem 0;white-space:pre-wrap}
 """
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
@@ -40,18 +47,27 @@ StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 @dataclass
 class PreviewStatus:
-    """The outcome of the latest rebuild, shared between the watcher thread and the server."""
+    """The outcome of the latest rebuild, shared between the watcher thread and the server: its errors,
+    or the warnings of the site it left."""
 
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def set(self, errors: list[str]) -> None:
+    def set(self, errors: list[str], warnings: Iterable[str] | None = None) -> None:
+        """A failed rebuild (errors) keeps the warnings shown before; a good one replaces them."""
         with self.lock:
             self.errors = list(errors)
+            if warnings is not None:
+                self.warnings = list(warnings)
 
     def get(self) -> list[str]:
         with self.lock:
             return list(self.errors)
+
+    def get_warnings(self) -> list[str]:
+        with self.lock:
+            return list(self.warnings)
 
 
 def safe_target(root: Path, url_path: str) -> Path | None:
@@ -64,7 +80,8 @@ def safe_target(root: Path, url_path: str) -> Path | None:
 
 
 def preview_app(root: Path, status: PreviewStatus) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
-    """A WSGI app serving the preview folder, with the error overlay on HTML while a build is failing."""
+    """A WSGI app serving the preview folder, with the error overlay on HTML while a build is failing
+    (else the site's warnings)."""
     root = root.resolve()
 
     def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -89,9 +106,12 @@ def preview_app(root: Path, status: PreviewStatus) -> Callable[[dict[str, Any], 
         content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if content_type.startswith("text/") or content_type in ("application/javascript", "application/xml"):
             content_type += "; charset=utf-8"
-        errors = status.get()
-        if errors and target.suffix == ".html":
-            body = inject_overlay(body, errors)
+        if target.suffix == ".html":
+            errors = status.get()
+            if errors:
+                body = inject_overlay(body, errors)
+            elif warnings := status.get_warnings():
+                body = inject_warnings(body, warnings)
         return _respond(start_response, code, content_type, body)
 
     return app
@@ -99,15 +119,34 @@ def preview_app(root: Path, status: PreviewStatus) -> Callable[[dict[str, Any], 
 
 def inject_overlay(page: bytes, errors: list[str]) -> bytes:
     """Put the list of build errors at the top of a page, escaped, as the first thing in <body>."""
-    items = "".join(f"<li>{html.escape(line)}</li>" for line in errors)
     overlay = (
         f'<link rel="stylesheet" href="{OVERLAY_CSS}"><section id="sitegen-errors" role="alert">'
-        f"<h2>Build failed: {len(errors)} problem{'s' if len(errors) != 1 else ''} to fix</h2><ul>{items}</ul>"
+        f"<h2>Build failed: {len(errors)} problem{'s' if len(errors) != 1 else ''} to fix</h2>{_items(errors)}"
         "<p>The page below is the last version that built. It updates when the problem is fixed.</p></section>"
-    ).encode()
+    )
+    return _at_body_start(page, overlay)
+
+
+def inject_warnings(page: bytes, warnings: list[str]) -> bytes:
+    """Put the site's warnings in a folded box in a corner of a page (opened with a click)."""
+    count = f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+    box = (
+        f'<link rel="stylesheet" href="{OVERLAY_CSS}"><details id="sitegen-warnings">'
+        f"<summary>{count}: the build for the real site stops on these; fix them before you publish</summary>"
+        f"{_items(warnings)}</details>"
+    )
+    return _at_body_start(page, box)
+
+
+def _items(lines: list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in lines) + "</ul>"
+
+
+def _at_body_start(page: bytes, markup: str) -> bytes:
     start = page.find(b"<body")
     end = page.find(b">", start) if start >= 0 else -1
-    return page[: end + 1] + overlay + page[end + 1 :] if end >= 0 else overlay + page
+    inserted = markup.encode()
+    return page[: end + 1] + inserted + page[end + 1 :] if end >= 0 else inserted + page
 
 
 def _respond(start_response: StartResponse, code: str, content_type: str, body: bytes) -> list[bytes]:
@@ -146,22 +185,26 @@ def serve(options: argparse.Namespace) -> int:
 
     session: Session | None = None  # the last good full build, for the fast path
     broken: set[Path] = set()  # files the fast path last found broken: checked again on every save
+    site_warnings: list[SiteError] = []  # of the site as the last good rebuild left it
 
     def rebuild(changed: set[Path] | None = None) -> None:
         """A fast re-render of body-only edits when possible, else the full incremental build."""
-        nonlocal settings, session, broken
+        nonlocal settings, session, broken, site_warnings
         started = time.perf_counter()
         try:
             quick = quick_rebuild(session, changed | broken) if session and changed is not None else None
             if quick is not None:
+                edited = {display_path(path, root) for path in changed | broken} if changed else set()
                 broken = set()
                 rendered, written, warnings = quick.rendered, quick.written, quick.warnings
+                site_warnings = sorted({*(w for w in site_warnings if w.path not in edited), *warnings})
             else:
                 session = None  # until this build succeeds, the fast path has nothing to stand on
                 report = build(settings)
                 settings = replace(settings, search_index=False)  # later saves keep this first search index
                 session, broken = report.session, set()
                 rendered, written, warnings = report.rendered, report.written, report.warnings
+                site_warnings = list(warnings)
         except SiteErrors as exc:
             if session is not None and changed is not None:
                 broken |= changed
@@ -173,7 +216,7 @@ def serve(options: argparse.Namespace) -> int:
             print(f"internal error while building: {type(exc).__name__}: {exc}", file=sys.stderr)
             status.set([f"internal error while building: {type(exc).__name__}: {exc}"])
             return
-        status.set([])
+        status.set([], [str(warning) for warning in site_warnings])
         for warning in warnings:
             print(f"warning: {warning}", file=sys.stderr)
         seconds = time.perf_counter() - started

@@ -166,3 +166,35 @@ def test_a_wrong_language_code_gets_a_hint(site: Site) -> None:
     assert [str(e) for e in loaded.errors] == [
         "content/stories/nyt.dk.md: 'dk' in the file name is not a language of the site; did you mean 'da'?"
     ]
+
+
+def test_documents_meant_as_pages_are_named_in_a_warning(site: Site) -> None:
+    site.write("content/stories/havnebad.da.md.txt", story("Havnebad"))
+    site.write("content/stories/skolen-fejrer.da.markdown", story("Skolen fejrer"))
+    site.write("content/pages/om-os.da.docx", b"PK\x03\x04 a word file")
+    site.write("content/pages/kort.da.html", "<p>kort</p>")
+    site.write("content/stories/images/skitse.png", b"\x89PNG")  # photos are not pages
+    site.write("content/data/README.txt", "Kilder til tallene.")  # the data folder holds other files
+    warnings = {(w.path, w.message, w.hint) for w in site.build().warnings if not w.path.endswith(".md")}
+    assert warnings == {
+        (
+            "content/stories/havnebad.da.md.txt",
+            "is not read: only files ending in .md are pages",
+            "rename it to havnebad.da.md (Windows may hide the ending .txt)",
+        ),
+        (
+            "content/stories/skolen-fejrer.da.markdown",
+            "is not read: only files ending in .md are pages",
+            "rename it to skolen-fejrer.da.md",
+        ),
+        (
+            "content/pages/om-os.da.docx",
+            "is a word-processor file, which the site cannot read",
+            "copy its text into a file ending in .md (./dev new story makes one) and delete this file",
+        ),
+        (
+            "content/pages/kort.da.html",
+            "is not read: pages are written in Markdown",
+            "write it as a file ending in .md",
+        ),
+    }

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from sitegen.serve import PreviewStatus, inject_overlay, preview_app, safe_target
+from sitegen.serve import PreviewStatus, inject_overlay, inject_warnings, preview_app, safe_target
 
 from .conftest import PROJECT, Site, story
 
@@ -76,6 +76,24 @@ def test_overlay_without_body_tag() -> None:
     assert inject_overlay(b"plain", ["e"]).endswith(b"plain")
 
 
+def test_warnings_are_a_folded_box_unless_the_build_failed(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text("<html><body><h1>Hej</h1></body></html>")
+    (tmp_path / "style.css").write_text("h1{}")
+    status = PreviewStatus()
+    app = preview_app(tmp_path, status)
+    status.set([], ["content/stories/a.da.md:4: the link <x> is odd; fix it"])
+    body = call(app, "/")[2]
+    assert b'<details id="sitegen-warnings"><summary>1 warning: the build for the real site stops on these' in body
+    assert b"&lt;x&gt;" in body and b"<h1>Hej</h1>" in body
+    assert call(app, "/style.css")[2] == b"h1{}"
+    status.set(["content/stories/b.da.md:2: broken"])  # a failed build shows its errors only
+    body = call(app, "/")[2]
+    assert b"sitegen-errors" in body and b"sitegen-warnings" not in body
+    status.set([], [])
+    assert call(app, "/")[2] == b"<html><body><h1>Hej</h1></body></html>"
+    assert inject_warnings(b"<body>x", ["a", "b"]).startswith(b'<body><link rel="stylesheet"')
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -133,6 +151,18 @@ def test_edit_is_served_and_errors_are_shown_then_cleared(server: tuple[Site, st
     site.write("content/stories/havnebad.da.md", story("Havnebadet er åbent", body="Rettet igen."))
     _wait_for(url + "/historier/havnebad/", 'id="sitegen-errors"', present=False)
     _wait_for(url + "/historier/havnebad/", "Rettet igen.")
+
+
+def test_the_sites_warnings_are_shown_and_kept_across_quick_saves(server: tuple[Site, str]) -> None:
+    site, url = server
+    site.write("content/stories/nyhed.da.docx", b"PK a word file")
+    page = _wait_for(url + "/historier/havnebad/", 'id="sitegen-warnings"')
+    assert "content/stories/nyhed.da.docx: is a word-processor file" in page
+    site.write("content/stories/havnebad.da.md", story("Nyt havnebad", body="En ny linje om badet."))
+    page = _wait_for(url + "/historier/havnebad/", "En ny linje om badet.")
+    assert "nyhed.da.docx" in page  # a body saved by the fast path keeps the other files' warnings
+    (site.root / "content/stories/nyhed.da.docx").unlink()
+    _wait_for(url + "/historier/havnebad/", 'id="sitegen-warnings"', present=False)
 
 
 def test_drafts_are_shown_with_a_badge(server: tuple[Site, str]) -> None:

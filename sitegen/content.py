@@ -12,10 +12,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from .blocks import field_name
 from .errors import SiteError, SiteErrors, display_path, raise_if_any
 from .schemas import SCHEMAS, FrontMatter, errors_from_validation
 from .text import slugify
-from .yamlfile import YamlSyntaxError, parse_yaml
+from .yamlfile import Location, ParsedYaml, YamlSyntaxError, parse_yaml, without_thousands_separator
 
 MAX_FILE_BYTES = 2_000_000
 FENCE = "---"
@@ -201,10 +202,42 @@ def _load(path: Path, shown: str, identity: tuple[str, str, str]) -> Source:
             message = f"this looks like one of the {other}, but it is in content/{kind}/"
             raise SiteErrors([SiteError(shown, 1, message, f"move it to content/{other}/")]) from None
         raise SiteErrors(errors + errors_from_validation(exc, shown, parsed)) from None
+    errors += _whole_numbers_with_separators(shown, meta, parsed)
     raise_if_any(errors)
     field_lines = {".".join(str(part) for part in loc): line for loc, line in parsed.lines.items()}
     front_hash = hashlib.sha256(split.front_matter.encode("utf-8")).hexdigest()
     return Source(shown, kind, key, lang, meta, split.body, split.body_line, field_lines, front_hash)
+
+
+def _whole_numbers_with_separators(shown: str, meta: FrontMatter, parsed: ParsedYaml) -> list[SiteError]:
+    """`population: 12.000` passes the schema as 12 (YAML reads 12.0): where a whole number is expected,
+    a number written with a thousands separator is an error, as other such numbers are (schemas.py)."""
+    errors = []
+    for location, written in parsed.written.items():
+        fixed = without_thousands_separator(written)
+        if fixed is not None and isinstance(_value_at(meta, location), int):
+            errors.append(
+                SiteError(
+                    shown,
+                    parsed.line_of(location),
+                    f"{field_name(location)}: expected a whole number, got '{written}'",
+                    f"write {fixed}, without the thousands separator",
+                )
+            )
+    return errors
+
+
+def _value_at(meta: object, location: Location) -> object:
+    """The validated value at a front-matter location (None where there is none)."""
+    value = meta
+    for part in location:
+        if isinstance(part, int):
+            value = value[part] if isinstance(value, list | tuple) and part < len(value) else None
+        else:
+            value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
 
 
 def _identify(path: Path, shown: str, content_dir: Path, languages: list[str]) -> tuple[str, str, str]:

@@ -11,7 +11,8 @@ where the numbers come from). Commas, semicolons or tabs separate the values; wi
     rows:
       - {år: 2020, tilflyttede: 1234}
 
-Paths are relative to content/data/ and may not leave it.
+In both, numbers are read as written, so a thousands separator (1.400, 12,500) is refused, not
+read as 1.4 the way YAML reads it. Paths are relative to content/data/ and may not leave it.
 """
 
 from __future__ import annotations
@@ -26,14 +27,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from .errors import FixableError, did_you_mean
-from .yamlfile import YamlSyntaxError, parse_yaml
+from .yamlfile import THOUSANDS, YamlSyntaxError, parse_yaml, without_thousands_separator
 
 DATA_DIR = "content/data"
 SUFFIXES = (".csv", ".yaml", ".yml")
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _NUMBER_DECIMAL_COMMA = re.compile(r"^[+-]?\d+(?:,\d+)?$")
-# 1.400 or 12,500: most likely a thousands separator (Danish or English), so refused rather than guessed
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:[.,]\d{3})+$")
 _DATA_ARGUMENT = re.compile(r"\{\{<\s*chart\b(?:(?!>\}\}).)*?\bdata=\"([^\"]*)\"", re.S)
 _YAML_KEYS = ("columns", "rows", "note", "source")
 
@@ -48,7 +47,7 @@ class DataTable:
 
     path: str  # relative to the project, e.g. content/data/tilflytning.csv
     columns: tuple[str, ...]
-    rows: tuple[tuple[object, ...], ...]  # values in column order: text from CSV, scalars from YAML
+    rows: tuple[tuple[object, ...], ...]  # values in column order: text from CSV; from YAML, numbers as written
     lines: tuple[tuple[int, ...], ...]  # the line of each value
     labels: dict[str, dict[str, str]] = field(default_factory=dict)  # column -> language -> label
     decimal_comma: bool = False
@@ -85,7 +84,7 @@ class DataTable:
                 what = f"'{written}'" if written.strip() else "an empty value"
                 raise DataFileError(
                     f"{what} in the column '{column}' is not a number ({self.path}, line {lines[position]})",
-                    "write numbers with digits only, like 1234 or 12.5, without thousands separators",
+                    _number_hint(written),
                 )
             values.append(number)
         return values
@@ -258,9 +257,9 @@ def _read_yaml(text: str, shown: str) -> DataTable:
         if missing:
             line = parsed.line_of((*prefix, position))
             raise DataFileError(f"{shown}, line {line}: the row has no value for '{missing[0]}'", "add it to the row")
-        keys = {str(name): name for name in row}
-        rows.append(tuple(by_name[name] for name in names))
-        row_lines.append(tuple(parsed.line_of((*prefix, position, keys[name])) for name in names))
+        # numbers as written, as in CSV: YAML reads 1.400 as 1.4
+        rows.append(tuple(parsed.written.get((*prefix, position, name), by_name[name]) for name in names))
+        row_lines.append(tuple(parsed.line_of((*prefix, position, name)) for name in names))
     labels = {str(name): _labels(value) for name, value in declared.items()}
     return DataTable(shown, tuple(names), tuple(rows), tuple(row_lines), labels)
 
@@ -281,13 +280,21 @@ def _as_text(value: object) -> str:
     return str(value)
 
 
+def _number_hint(written: str) -> str:
+    """How to write a value that is not a number: with the editor's own number when it has a thousands separator."""
+    plain = without_thousands_separator(written)
+    if plain is not None:
+        return f"write {plain}, without the thousands separator"
+    return "write numbers with digits only, like 1234 or 12.5, without thousands separators"
+
+
 def _as_number(value: object, decimal_comma: bool) -> Decimal | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):
         return Decimal(str(value)) if value == value and abs(value) != float("inf") else None
     text = str(value).strip().replace("\u2212", "-")
-    if _THOUSANDS.match(text):
+    if THOUSANDS.match(text):
         return None
     if _NUMBER.match(text):
         return Decimal(text)

@@ -29,7 +29,7 @@ from .blocks import BLOCK_TYPES, Block, HeroBlock, field_name, known_fields, wit
 from .errors import SiteError, closest, did_you_mean
 from .fields import AUDIENCES, DanishBool, IsoDate, ShortPath, Slug, SlugOfName, Text
 from .fields import as_list as _as_list
-from .yamlfile import ParsedYaml
+from .yamlfile import ParsedYaml, without_thousands_separator
 
 _LOCAL_DATETIME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})[ T](?P<hour>\d{1,2})[:.](?P<minute>\d{2})$")
 DANISH_TIME = ZoneInfo("Europe/Copenhagen")  # start and end of events are wall-clock times there
@@ -259,7 +259,7 @@ def _one_error(error: ErrorDetails, path: str, parsed: ParsedYaml, known: list[s
     field = field_name(tuple(error["loc"]))
     location = without_tags(tuple(error["loc"]))  # as the YAML has it: no block type in between
     kind = error["type"]
-    value = error.get("input")
+    value = _as_written(error.get("input"), location, parsed)
     line = parsed.line_of(location)
     if kind == "missing":
         name = str(location[-1])
@@ -287,12 +287,16 @@ def _one_error(error: ErrorDetails, path: str, parsed: ParsedYaml, known: list[s
             f"{field}: '{value}' is not one of {expected.replace(chr(39), '')}",
             did_you_mean(str(value), choices),
         )
-    if kind == "int_from_float" or (kind == "int_parsing" and isinstance(value, str) and "." in value):
+    if kind in ("int_from_float", "int_parsing") and (plain := without_thousands_separator(str(value))):
         return SiteError(
             path,
             line,
             f"{field}: expected a whole number, got {_show(value)}",
-            "write numbers without a thousands separator, like 9782",
+            f"write {plain}, without the thousands separator",
+        )
+    if kind == "int_from_float" or (kind == "int_parsing" and isinstance(value, str) and "." in value):
+        return SiteError(
+            path, line, f"{field}: expected a whole number, got {_show(value)}", "write a whole number, like 9782"
         )
     if kind in ("string_type", "int_type", "int_parsing", "bool_parsing", "bool_type", "float_parsing"):
         wanted = {"s": "text", "i": "a whole number", "b": "true or false", "f": "a number"}[kind[0]]
@@ -310,6 +314,13 @@ def _one_error(error: ErrorDetails, path: str, parsed: ParsedYaml, known: list[s
 
 def _types() -> str:
     return ", ".join(BLOCK_TYPES)
+
+
+def _as_written(value: Any, location: tuple[str | int, ...], parsed: ParsedYaml) -> Any:
+    """A number as the editor wrote it (YAML reads 1.250 as 1.25); any other value as it is."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return parsed.written.get(location, value)
+    return value
 
 
 def _show(value: Any) -> str:

@@ -2,14 +2,21 @@
 
 Uses libyaml's C parser. Dates stay text (the schemas parse them), so an impossible
 date becomes a readable schema error instead of a crash in the YAML constructor.
+Numbers are read as YAML reads them, but their text is kept too: YAML reads the Danish
+1.400 (fourteen hundred) as 1.4, and only the text shows the thousands separator.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+# 1.400 or 12,500: most likely a thousands separator (Danish or English); 0.125 is a decimal
+THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(?:[.,]\d{3})+$")
 
 
 class _TextDatesLoader(yaml.CSafeLoader):
@@ -30,11 +37,12 @@ Location = tuple[str | int, ...]
 
 @dataclass
 class ParsedYaml:
-    """The parsed value, the line of each mapping key / sequence item, and duplicate keys."""
+    """The parsed value, the line of each mapping key / sequence item, duplicate keys, and numbers as written."""
 
     value: Any
     lines: dict[Location, int] = field(default_factory=dict)
     duplicates: list[tuple[str, int]] = field(default_factory=list)
+    written: dict[Location, str] = field(default_factory=dict)  # the text of each value YAML read as a number
 
     def line_of(self, location: Location, default: int = 1) -> int:
         """The line of the deepest known part of `location`."""
@@ -98,6 +106,14 @@ def _index(node: yaml.Node, location: Location, parsed: ParsedYaml, first_line: 
         for position, item in enumerate(node.value):
             parsed.lines[(*location, position)] = first_line + item.start_mark.line
             _index(item, (*location, position), parsed, first_line)
+    elif isinstance(node, yaml.ScalarNode) and node.tag in _NUMBER_TAGS and not node.style:  # plain, not quoted
+        parsed.written[location] = str(node.value)
+
+
+def without_thousands_separator(written: str) -> str | None:
+    """'1250' for a number written with a thousands separator ('1.250', '1,250'); None for any other text."""
+    text = written.strip().replace("\u2212", "-")
+    return re.sub(r"[.,]", "", text) if THOUSANDS.match(text) else None
 
 
 def _unclosed(text: str, up_to: int) -> tuple[int, str, str] | None:

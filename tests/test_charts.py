@@ -4,13 +4,14 @@ and pages that re-render when their data file changes."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from sitegen.chartsvg import LOOKS, nice_ticks
-from sitegen.datafiles import data_fingerprint
+from sitegen.datafiles import data_fingerprint, load_data_file
 from sitegen.errors import SiteError, SiteErrors
 from sitegen.markdown import RenderedMarkdown, render_markdown
 from sitegen.shortcodes import ShortcodeContext
@@ -311,6 +312,63 @@ def test_errors_in_data_files_name_the_data_file_and_its_line(
     (root / "content/data" / name).write_text(text, encoding="utf-8")
     errors = _errors(root, f'{{{{< chart data="{name}" x="år" title="T" >}}}}')
     assert [(path, line, got) for path, line, got, _hint in errors] == [(PAGE, 12, message)]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message", "hint"),
+    [
+        (
+            "tal.yaml",
+            "rows:\n  - {år: 2020, antal: 1400}\n  - {år: 2021, antal: 1.400}\n",  # YAML reads 1.400 as 1.4
+            "chart: '1.400' in the column 'antal' is not a number (content/data/tal.yaml, line 3)",
+            "write 1400, without the thousands separator",
+        ),
+        (
+            "tal.yaml",
+            "columns:\n  år: År\n  antal: Antal\nrows:\n  - år: 2020\n    antal: -12,500\n",
+            "chart: '-12,500' in the column 'antal' is not a number (content/data/tal.yaml, line 6)",
+            "write -12500, without the thousands separator",
+        ),
+        (
+            "tal.csv",
+            "år;antal\n2020;1.400\n",
+            "chart: '1.400' in the column 'antal' is not a number (content/data/tal.csv, line 2)",
+            "write 1400, without the thousands separator",
+        ),
+        (
+            "tal.yaml",
+            "- {år: 2020, antal: 0x1F}\n",
+            "chart: '0x1F' in the column 'antal' is not a number (content/data/tal.yaml, line 1)",
+            "write numbers with digits only, like 1234 or 12.5, without thousands separators",
+        ),
+    ],
+)
+def test_thousands_separators_in_data_files_are_refused_with_the_number_to_write(
+    tmp_path: Path, name: str, text: str, message: str, hint: str
+) -> None:
+    root = _project(tmp_path)
+    (root / "content/data" / name).write_text(text, encoding="utf-8")
+    assert _errors(root, f'{{{{< chart data="{name}" x="år" title="T" >}}}}') == [(PAGE, 12, message, hint)]
+
+
+def test_yaml_data_is_read_as_written(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    rows = (
+        'rows:\n  - {år: 2020, alder: "0-5", antal: 1400, andel: 12.5}\n'
+        "  - {år: '2021', alder: 6-17, antal: -3, andel: 0.250}\n"
+    )
+    (root / "content/data/tal.yaml").write_text(rows, encoding="utf-8")
+    table = load_data_file(root, "tal.yaml")
+    assert table.text("år") == ["2020", "2021"] and table.text("alder") == ["0-5", "6-17"]
+    assert table.numbers("antal") == [Decimal(1400), Decimal(-3)]
+    assert table.numbers("andel") == [Decimal("12.5"), Decimal("0.25")]
+    assert table.lines == ((2, 2, 2, 2), (3, 3, 3, 3))
+
+
+def test_a_decimal_after_zero_is_not_a_thousands_separator(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    (root / "content/data/andel.csv").write_text("år,andel\n2020,0.125\n", encoding="utf-8")
+    assert load_data_file(root, "andel.csv").numbers("andel") == [Decimal("0.125")]
 
 
 def test_a_data_file_that_is_not_utf8(tmp_path: Path) -> None:

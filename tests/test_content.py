@@ -13,7 +13,7 @@ from sitegen.content import load_sources, split_front_matter
 from sitegen.errors import SiteErrors
 from sitegen.schemas import Story
 
-from .conftest import Site, story
+from .conftest import Site, story, town
 
 
 def test_split_keeps_line_numbers() -> None:
@@ -198,3 +198,20 @@ def test_documents_meant_as_pages_are_named_in_a_warning(site: Site) -> None:
             "write it as a file ending in .md",
         ),
     }
+
+
+def test_a_whole_number_ending_in_a_thousands_group_of_zeros_is_refused(site: Site) -> None:
+    """YAML reads 12.000 as 12.0, which the schema takes for 12: only the text shows the separator."""
+    site.write("content/towns/grindsted.da.md", town("Grindsted").replace("population: 1000", "population: 12.000"))
+    with pytest.raises(SiteErrors) as raised:
+        site.build()
+    assert [(e.path, e.line, e.message, e.hint) for e in raised.value.errors] == [
+        (
+            "content/towns/grindsted.da.md",
+            4,
+            "population: expected a whole number, got '12.000'",
+            "write 12000, without the thousands separator",
+        )
+    ]
+    site.write("content/towns/grindsted.da.md", town("Grindsted", extra="distances:\n  vejle: 1.000\n"))
+    site.build()  # in a distance a point is a decimal point: 1.0 km

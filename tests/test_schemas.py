@@ -68,12 +68,36 @@ def test_a_misspelt_required_field_gives_one_error() -> None:
     assert _errors(Story, text) == ["f.md:2: unknown field 'titel'; did you mean 'title'?"]
 
 
-def test_thousands_separator_hint() -> None:
-    text = "name: X\nsummary: y\npopulation: 9.782\npopulation_year: 2020\npopulation_source: DST\n"
-    assert _errors(Town, text) == [
-        "f.md:4: population: expected a whole number, got '9.782'; "
-        "write numbers without a thousands separator, like 9782"
-    ]
+TOWN = "name: X\nsummary: y\npopulation: 9782\npopulation_year: 2020\npopulation_source: DST\n"
+
+
+@pytest.mark.parametrize(
+    ("population", "message"),
+    [
+        ("1.250", "got '1.250'; write 1250, without the thousands separator"),  # YAML reads 1.25
+        ("9.782", "got '9.782'; write 9782, without the thousands separator"),
+        ("12,500", "got '12,500'; write 12500, without the thousands separator"),
+        ("1.234.567", "got '1.234.567'; write 1234567, without the thousands separator"),
+        ('"1.250"', "got '1.250'; write 1250, without the thousands separator"),
+        ("12.50", "got '12.50'; write a whole number, like 9782"),
+        ("0.250", "got '0.250'; write a whole number, like 9782"),
+    ],
+)
+def test_a_number_is_shown_as_written_with_the_fix(population: str, message: str) -> None:
+    text = TOWN.replace("population: 9782", f"population: {population}")
+    assert _errors(Town, text) == [f"f.md:4: population: expected a whole number, {message}"]
+
+
+def test_other_fields_show_numbers_as_written_too() -> None:
+    text = "title: 1.50\ndate: 2026-01-01\ntown: billund\nsummary: x\n"
+    assert _errors(Story, text) == ["f.md:2: title: expected text, got '1.50'; put the text in double quotes"]
+
+
+def test_distances_take_a_decimal_point() -> None:
+    # in a decimal field a point is a decimal point, also before three digits: 1.400 km is 1.4 km
+    town = Town.model_validate(parse_yaml(TOWN + "distances:\n  vejle: 40.5\n  kolding: 1.400\n").value)
+    assert town.distances is not None
+    assert (town.distances.vejle, town.distances.kolding) == (40.5, 1.4)
 
 
 def test_town_errors() -> None:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sitegen.yamlfile import YamlSyntaxError, parse_yaml
+from sitegen.yamlfile import YamlSyntaxError, parse_yaml, without_thousands_separator
 
 
 def test_lines_count_from_the_given_first_line() -> None:
@@ -19,6 +19,40 @@ def test_lines_count_from_the_given_first_line() -> None:
 
 def test_dates_stay_text() -> None:
     assert parse_yaml("date: 2026-13-01\n").value == {"date": "2026-13-01"}
+
+
+def test_numbers_keep_the_text_they_were_written_as() -> None:
+    parsed = parse_yaml('a: 1.400\nb: "1.400"\nc: [12.5, -3, "0-5", 0-5]\nd: {e: 2020}\nf: true\ng: 2026-01-01\n')
+    assert parsed.value == {
+        "a": 1.4,
+        "b": "1.400",
+        "c": [12.5, -3, "0-5", "0-5"],
+        "d": {"e": 2020},
+        "f": True,
+        "g": "2026-01-01",
+    }
+    assert parsed.written == {("a",): "1.400", ("c", 0): "12.5", ("c", 1): "-3", ("d", "e"): "2020"}
+
+
+@pytest.mark.parametrize(
+    ("written", "plain"),
+    [
+        ("1.400", "1400"),
+        ("9.782", "9782"),
+        ("12,500", "12500"),
+        ("-1.234.567", "-1234567"),
+        (" 1.250 ", "1250"),
+        ("12.5", None),
+        ("1400", None),
+        ("0.250", None),  # a decimal: nobody writes a thousands separator after 0
+        ("1.4000", None),
+        ("1.400,5", None),
+        ("2020", None),
+        ("0-5", None),
+    ],
+)
+def test_a_thousands_separator_is_recognised_in_the_written_text(written: str, plain: str | None) -> None:
+    assert without_thousands_separator(written) == plain
 
 
 def test_duplicate_keys_are_found() -> None:

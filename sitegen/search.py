@@ -73,6 +73,12 @@ def start_search_index(
     return _start_pagefind(cache, bundle, mirror, staged)
 
 
+def index_folder(site: Path, work: Path) -> IndexRun:
+    """Start indexing the pages of a built folder (the preview's) as they are now; `finish()` leaves the
+    bundle in a new folder of `work` (`IndexRun.bundle`), complete or not at all."""
+    return _start_pagefind(work, work / f"bundle-{time.time_ns()}", site, {})
+
+
 @dataclass
 class IndexRun:
     """A search index under way: the cached bundle, or Pagefind making it in a temporary folder."""

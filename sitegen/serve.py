@@ -5,6 +5,8 @@
 - watchfiles reports changes as they happen (inotify), so a save reaches the browser at once.
 - A failed rebuild keeps the last good site and shows the errors over every page until fixed;
   a crash inside a rebuild never stops the server. Ctrl-C stops it.
+- The search index is made again in the background after saves (`previewsearch.py`): rebuilds
+  never wait for it.
 - The warnings of the site as it is now (CI's strict build stops on them) are listed in a small
   folded box in a corner of every page, so an editor sees them without reading the terminal.
 - Only files inside the preview folder are ever served.
@@ -173,6 +175,7 @@ def serve(options: argparse.Namespace) -> int:
 
     from .cli import build_options, report_errors
     from .pipeline import build
+    from .previewsearch import SearchRefresher
     from .quick import Session, quick_rebuild
 
     root: Path = options.root.resolve()
@@ -182,6 +185,8 @@ def serve(options: argparse.Namespace) -> int:
         options, drafts=True, output=preview, root=root, base_url=url, fingerprint=False, reuse_unchanged=False
     )  # a full first build: its session is what the fast path works from
     status = PreviewStatus()
+    building = threading.Lock()  # a rebuild, or the search index taking its new place in the preview
+    search = SearchRefresher(preview, root / ".cache" / "preview-search", building)
 
     session: Session | None = None  # the last good full build, for the fast path
     broken: set[Path] = set()  # files the fast path last found broken: checked again on every save
@@ -189,6 +194,13 @@ def serve(options: argparse.Namespace) -> int:
 
     def rebuild(changed: set[Path] | None = None) -> None:
         """A fast re-render of body-only edits when possible, else the full incremental build."""
+        with building:
+            rendered = _rebuild(changed)
+        if rendered and changed is not None:
+            search.request()
+
+    def _rebuild(changed: set[Path] | None) -> list[str]:
+        """The pages rendered (none when the build failed)."""
         nonlocal settings, session, broken, site_warnings
         started = time.perf_counter()
         try:
@@ -210,17 +222,18 @@ def serve(options: argparse.Namespace) -> int:
                 broken |= changed
             report_errors(exc)
             status.set([str(error) for error in exc.errors])
-            return
+            return []
         except Exception as exc:  # a crash inside a rebuild never stops the server
             session = None
             print(f"internal error while building: {type(exc).__name__}: {exc}", file=sys.stderr)
             status.set([f"internal error while building: {type(exc).__name__}: {exc}"])
-            return
+            return []
         status.set([], [str(warning) for warning in site_warnings])
         for warning in warnings:
             print(f"warning: {warning}", file=sys.stderr)
         seconds = time.perf_counter() - started
         print(f"rebuilt: {len(rendered)} pages rendered, {len(written)} files written in {seconds:.2f} s")
+        return rendered
 
     class ChangeWatcher(Watcher):  # type: ignore[misc]
         """Rebuild on each batch of changes, then tell the browsers (CSS only when only CSS changed)."""
@@ -251,4 +264,6 @@ def serve(options: argparse.Namespace) -> int:
         server.serve(host=options.host, port=options.port, open_url_delay=None, restart_delay=0)
     except KeyboardInterrupt:
         print("\nStopped.")
+    finally:
+        search.stop()
     return 0

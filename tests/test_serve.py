@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -163,6 +164,21 @@ def test_the_sites_warnings_are_shown_and_kept_across_quick_saves(server: tuple[
     assert "nyhed.da.docx" in page  # a body saved by the fast path keeps the other files' warnings
     (site.root / "content/stories/nyhed.da.docx").unlink()
     _wait_for(url + "/historier/havnebad/", 'id="sitegen-warnings"', present=False)
+
+
+def test_the_search_index_follows_saves(server: tuple[Site, str]) -> None:
+    site, url = server
+
+    def danish_pages() -> int:
+        return int(json.loads(_get(url + "/pagefind/pagefind-entry.json"))["languages"]["da"]["page_count"])
+
+    before = danish_pages()
+    site.write("content/stories/vandresti.da.md", story("Ny vandresti langs åen", town_key="billund"))
+    _wait_for(url + "/historier/vandresti/", "Ny vandresti langs åen")
+    deadline = time.monotonic() + 30
+    while danish_pages() != before + 1:
+        assert time.monotonic() < deadline, "the search index did not follow the new story"
+        time.sleep(0.2)
 
 
 def test_drafts_are_shown_with_a_badge(server: tuple[Site, str]) -> None:

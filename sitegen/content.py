@@ -203,6 +203,7 @@ def _load(path: Path, shown: str, identity: tuple[str, str, str]) -> Source:
             raise SiteErrors([SiteError(shown, 1, message, f"move it to content/{other}/")]) from None
         raise SiteErrors(errors + errors_from_validation(exc, shown, parsed)) from None
     errors += _whole_numbers_with_separators(shown, meta, parsed)
+    errors += _text_cut_by_comments(shown, parsed)
     raise_if_any(errors)
     field_lines = {".".join(str(part) for part in loc): line for loc, line in parsed.lines.items()}
     front_hash = hashlib.sha256(split.front_matter.encode("utf-8")).hexdigest()
@@ -225,6 +226,19 @@ def _whole_numbers_with_separators(shown: str, meta: FrontMatter, parsed: Parsed
                 )
             )
     return errors
+
+
+def _text_cut_by_comments(shown: str, parsed: ParsedYaml) -> list[SiteError]:
+    """`title: Vi er #1` is the title 'Vi er': unquoted, ' #' starts a comment that YAML leaves out."""
+    return [
+        SiteError(
+            shown,
+            line,
+            f"{field_name(location)}: the text after ' #' is left out (YAML reads it as a comment)",
+            'put the whole text in double quotes, like "Vi er #1"; a note to yourself goes on a line of its own',
+        )
+        for location, line in parsed.cut_by_comment.items()
+    ]
 
 
 def _value_at(meta: object, location: Location) -> object:

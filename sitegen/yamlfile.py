@@ -15,6 +15,8 @@ from typing import Any
 import yaml
 
 _NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+_TEXT_TAG = "tag:yaml.org,2002:str"
+_COMMENT = re.compile(r"[ \t]+#")
 # 1.400 or 12,500: most likely a thousands separator (Danish or English); 0.125 is a decimal
 THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(?:[.,]\d{3})+$")
 
@@ -43,6 +45,8 @@ class ParsedYaml:
     lines: dict[Location, int] = field(default_factory=dict)
     duplicates: list[tuple[str, int]] = field(default_factory=list)
     written: dict[Location, str] = field(default_factory=dict)  # the text of each value YAML read as a number
+    # unquoted text followed by ' #' on its line: YAML reads the rest of the line as a comment
+    cut_by_comment: dict[Location, int] = field(default_factory=dict)  # location -> line
 
     def line_of(self, location: Location, default: int = 1) -> int:
         """The line of the deepest known part of `location`."""
@@ -87,11 +91,13 @@ def parse_yaml(text: str, first_line: int = 1) -> ParsedYaml:
         loader.dispose()
     parsed = ParsedYaml(value)
     if node is not None:
-        _index(node, (), parsed, first_line)
+        _index(node, (), parsed, first_line, text.split("\n") if "#" in text else None)
     return parsed
 
 
-def _index(node: yaml.Node, location: Location, parsed: ParsedYaml, first_line: int) -> None:
+def _index(node: yaml.Node, location: Location, parsed: ParsedYaml, first_line: int, lines: list[str] | None) -> None:
+    """Record lines, duplicates, numbers as written and text cut by a comment (`lines`: the text's lines,
+    None when it has no '#')."""
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
@@ -101,13 +107,18 @@ def _index(node: yaml.Node, location: Location, parsed: ParsedYaml, first_line: 
                 parsed.duplicates.append((".".join(map(str, (*location, key))), line))
             seen.add(key)
             parsed.lines[(*location, key)] = line
-            _index(value_node, (*location, key), parsed, first_line)
+            _index(value_node, (*location, key), parsed, first_line, lines)
     elif isinstance(node, yaml.SequenceNode):
         for position, item in enumerate(node.value):
             parsed.lines[(*location, position)] = first_line + item.start_mark.line
-            _index(item, (*location, position), parsed, first_line)
-    elif isinstance(node, yaml.ScalarNode) and node.tag in _NUMBER_TAGS and not node.style:  # plain, not quoted
-        parsed.written[location] = str(node.value)
+            _index(item, (*location, position), parsed, first_line, lines)
+    elif isinstance(node, yaml.ScalarNode) and not node.style:  # plain, not quoted
+        if node.tag in _NUMBER_TAGS:
+            parsed.written[location] = str(node.value)
+        elif lines is not None and node.tag == _TEXT_TAG:
+            end = node.end_mark
+            if _COMMENT.match(lines[end.line][end.column :]):
+                parsed.cut_by_comment[location] = first_line + end.line
 
 
 def without_thousands_separator(written: str) -> str | None:

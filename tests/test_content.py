@@ -215,3 +215,17 @@ def test_a_whole_number_ending_in_a_thousands_group_of_zeros_is_refused(site: Si
     ]
     site.write("content/towns/grindsted.da.md", town("Grindsted", extra="distances:\n  vejle: 1.000\n"))
     site.build()  # in a distance a point is a decimal point: 1.0 km
+
+
+def test_unquoted_text_cut_short_by_a_comment_is_an_error(site: Site) -> None:
+    text = story("Vi er", extra="author: Anna # og Bo\ndraft: false # en note til mig selv\n")
+    site.write("content/stories/nummer-et.da.md", text.replace('title: "Vi er"', "title: Vi er #1 i Danmark"))
+    with pytest.raises(SiteErrors) as raised:
+        site.build()
+    assert [(e.line, e.message) for e in raised.value.errors] == [
+        (2, "title: the text after ' #' is left out (YAML reads it as a comment)"),
+        (6, "author: the text after ' #' is left out (YAML reads it as a comment)"),
+    ]
+    assert raised.value.errors[0].hint.startswith('put the whole text in double quotes, like "Vi er #1"')
+    site.write("content/stories/nummer-et.da.md", story("Vi er #1 i Danmark", extra="author: Anna#Bo\n"))
+    site.build()  # quoted, or '#' without a space before it, is text

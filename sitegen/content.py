@@ -285,15 +285,17 @@ def _identify(path: Path, shown: str, content_dir: Path, languages: list[str]) -
 
 
 def _kind_that_fits(data: dict[str, object], kind: str) -> str | None:
-    """Another content kind whose schema this front matter satisfies (a file in the wrong folder)."""
-    for other, schema in SCHEMAS.items():
-        if other != kind:
-            try:
-                schema.model_validate(data)
-            except ValidationError:
-                continue
-            return other
-    return None
+    """Another content kind this front matter belongs to (a file in the wrong folder): one whose schema
+    it satisfies, else one that knows every field it has (it has other mistakes too: they are named
+    once it is in its folder)."""
+    others = [other for other in SCHEMAS if other != kind]
+    for other in others:
+        try:
+            SCHEMAS[other].model_validate(data)
+        except ValidationError:
+            continue
+        return other
+    return next((other for other in others if data.keys() <= SCHEMAS[other].model_fields.keys()), None)
 
 
 def _read_text(path: Path, shown: str) -> str:

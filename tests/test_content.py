@@ -160,6 +160,15 @@ def test_a_story_in_the_pages_folder_gets_one_clear_error(site: Site) -> None:
     ]
 
 
+def test_a_town_in_the_stories_folder_is_named_as_such_despite_other_mistakes(site: Site) -> None:
+    site.write("content/stories/vorbasse.da.md", town("Vorbasse").replace("population: 1000", "population: mange"))
+    loaded = load_sources(site.root, ["da", "en"])
+    assert [str(e) for e in loaded.errors] == [
+        "content/stories/vorbasse.da.md:1: this looks like one of the towns, but it is in content/stories/; "
+        "move it to content/towns/"
+    ]
+
+
 def test_a_wrong_language_code_gets_a_hint(site: Site) -> None:
     site.write("content/stories/nyt.dk.md", story("Nyt"))
     loaded = load_sources(site.root, ["da", "en"])

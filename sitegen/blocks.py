@@ -13,9 +13,8 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from .fields import DanishBool, SlugOfName, Text, as_list
+from .fields import Audience, DanishBool, SlugOfName, Text, as_list
 
-Audience = Literal["families", "workers", "business"]
 Keys = Annotated[list[SlugOfName], BeforeValidator(as_list)]
 _MAILTO = re.compile(r"^mailto:[^@\s?]+@[^@\s?]+\.[a-z]{2,}(\?.*)?$", re.IGNORECASE)
 _TEL = re.compile(r"^tel:\+?[0-9 ]{6,}$")

@@ -7,6 +7,7 @@ import os
 import pickle
 import tempfile
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from pydantic import ValidationError
 
 from .blocks import field_name
 from .errors import SiteError, SiteErrors, display_path, raise_if_any
+from .fields import AUDIENCE_ALIASES
 from .schemas import SCHEMAS, FrontMatter, errors_from_validation
 from .text import slugify
 from .yamlfile import Location, ParsedYaml, YamlSyntaxError, parse_yaml, without_thousands_separator
@@ -63,17 +65,26 @@ class LoadedContent:
     warnings: tuple[SiteError, ...] = ()  # files that look like pages but are not read
 
 
-def load_sources(root: Path, languages: list[str], cache: Path | None = None, salt: str = "") -> LoadedContent:
+def load_sources(
+    root: Path,
+    languages: list[str],
+    cache: Path | None = None,
+    salt: str = "",
+    audience_aliases: Mapping[str, str] | None = None,
+) -> LoadedContent:
     """Read every content file, collecting all problems instead of stopping at the first.
 
     With `cache`, files whose size and modification time are unchanged since the last load
     (by the same generator, `salt`) are taken from it instead of being parsed again.
+    `audience_aliases`: audience labels (as slugs) -> keys, from config.yaml (`model.audience_aliases`).
     """
+    context = {AUDIENCE_ALIASES: dict(audience_aliases or {})}
     content_dir = root / "content"
     errors: list[SiteError] = []
     sources: list[Source] = []
     found = set()
-    salt = f"{salt}\0{','.join(languages)}"  # a file's language is valid or not by the configured languages
+    # a file's language is valid or not by the configured languages, an audience by its labels
+    salt = f"{salt}\0{','.join(languages)}\0{sorted(context[AUDIENCE_ALIASES].items())}"
     previous = _read_cache(cache, salt)
     current: dict[str, tuple[tuple[int, int], Source]] = {}
     unread: list[SiteError] = []
@@ -89,7 +100,7 @@ def load_sources(root: Path, languages: list[str], cache: Path | None = None, sa
             else:
                 identity = _identify(path, shown, content_dir, languages)
                 found.add(identity)
-                source = _load(path, shown, identity)
+                source = _load(path, shown, identity, context)
             current[shown] = (stamp, source)
             sources.append(source)
         except SiteErrors as exc:
@@ -102,10 +113,11 @@ def load_sources(root: Path, languages: list[str], cache: Path | None = None, sa
     return LoadedContent(ordered, errors, frozenset(found), tuple(unread))
 
 
-def load_one(root: Path, path: Path, languages: list[str]) -> Source:
+def load_one(root: Path, path: Path, languages: list[str], audience_aliases: Mapping[str, str] | None = None) -> Source:
     """One content file, parsed and validated (raises SiteErrors naming its problems)."""
     shown = display_path(path, root)
-    return _load(path, shown, _identify(path, shown, root / "content", languages))
+    context = {AUDIENCE_ALIASES: dict(audience_aliases or {})}
+    return _load(path, shown, _identify(path, shown, root / "content", languages), context)
 
 
 def _read_cache(cache: Path | None, salt: str) -> dict[str, tuple[tuple[int, int], Source]]:
@@ -179,7 +191,7 @@ def _unread_document(path: Path, shown: str) -> SiteError | None:
     return None
 
 
-def _load(path: Path, shown: str, identity: tuple[str, str, str]) -> Source:
+def _load(path: Path, shown: str, identity: tuple[str, str, str], context: Mapping[str, object]) -> Source:
     kind, key, lang = identity
     split = split_front_matter(_read_text(path, shown), shown)
     try:
@@ -194,7 +206,7 @@ def _load(path: Path, shown: str, identity: tuple[str, str, str]) -> Source:
     if not isinstance(data, dict):
         raise SiteErrors([SiteError(shown, 2, "the front matter must be fields like 'title: ...'", START_HINT)])
     try:
-        meta = SCHEMAS[kind].model_validate(data)
+        meta = SCHEMAS[kind].model_validate(data, context=context)
     except ValidationError as exc:
         has_foreign_fields = any(error["type"] == "extra_forbidden" for error in exc.errors())
         other = _kind_that_fits(data, kind) if has_foreign_fields else None

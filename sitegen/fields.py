@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, ValidationInfo
 
 from .text import is_slug, slugify
 
 AUDIENCES = ("families", "workers", "business")
+AUDIENCE_ALIASES = "audience_aliases"  # the validation context's map of audience labels (as slugs) to keys
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -25,6 +26,16 @@ def _iso_date(value: Any) -> Any:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"expected a date like 2026-05-01, got '{text}' (no such day)") from None
+
+
+def _audience_key(value: Any, info: ValidationInfo) -> Any:
+    """`familier` or `Skilled workers` means that audience: its labels in config.yaml, as slugs, are
+    given as the validation context (`AUDIENCE_ALIASES`) by whoever loads the content."""
+    aliases = (info.context or {}).get(AUDIENCE_ALIASES) if isinstance(info.context, dict) else None
+    return aliases.get(slugify(value), value) if aliases and isinstance(value, str) else value
+
+
+Audience = Annotated[Literal["families", "workers", "business"], BeforeValidator(_audience_key)]
 
 
 def as_list(value: Any) -> Any:

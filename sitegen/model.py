@@ -316,6 +316,11 @@ def topic_aliases(config: Config) -> dict[str, str]:
     return aliases
 
 
+def audience_aliases(config: Config) -> dict[str, str]:
+    """Every way an editor may name an audience -> its key: its labels as slugs (the key is a key anyway)."""
+    return {slugify(label): key for key, term in config.audiences.items() for label in (term.da, term.en)}
+
+
 def with_topic_keys(config: Config, source: Source, aliases: dict[str, str] | None = None) -> Source:
     """`topics: [natur]` means the topic whose Danish label is Natur: store its key (`aliases`: topic_aliases)."""
     meta = source.meta

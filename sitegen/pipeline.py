@@ -35,7 +35,7 @@ from .headers import headers_file
 from .images import Media, produce, prune_cache
 from .manifest import clear_build_marker, write_build_marker
 from .markdown import RenderedMarkdown
-from .model import Entry, EntryId, Site, assemble_site
+from .model import Entry, EntryId, Site, assemble_site, audience_aliases
 from .options import BuildOptions, build_date
 from .output import Content, recover, write_output
 from .pages import PageResult, RenderState, collapse_repeats, render_pages, resolve_link
@@ -100,7 +100,8 @@ def _build(
     if options.base_url:
         config = config.model_copy(update={"base_url": options.base_url})
     generator = generator_fingerprint()
-    content = load_sources(root, list(config.languages), root / ".cache" / "sources.pickle", generator)
+    cache = root / ".cache" / "sources.pickle"
+    content = load_sources(root, list(config.languages), cache, generator, audience_aliases(config))
     site = assemble_site(config, content, options.build_date or build_date(), options.drafts)
     theme = load_theme(root, config, options.fingerprint)
     env = make_environment(theme, config, root / ".cache" / "jinja")

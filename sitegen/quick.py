@@ -33,7 +33,17 @@ from .errors import SiteError, SiteErrors
 from .feeds import atom_feeds, sitemap
 from .images import produce
 from .markdown import RenderedMarkdown
-from .model import Entry, EntryId, Site, entry_url, is_visible, list_keys, with_sources_replaced, with_topic_keys
+from .model import (
+    Entry,
+    EntryId,
+    Site,
+    audience_aliases,
+    entry_url,
+    is_visible,
+    list_keys,
+    with_sources_replaced,
+    with_topic_keys,
+)
 from .output import Content, write_output
 from .pages import RenderState, collapse_repeats, render_body, render_pages
 from .plan import PlannedPage, plan_site
@@ -83,7 +93,8 @@ def quick_rebuild(session: Session, changed: Iterable[Path]) -> QuickReport | No
         old = by_path.get(_shown(state.root, path))
         if old is None or not path.is_file():
             return None
-        source = with_topic_keys(site.config, load_one(state.root, path, list(site.config.languages)))
+        loaded = load_one(state.root, path, list(site.config.languages), audience_aliases(site.config))
+        source = with_topic_keys(site.config, loaded)
         if (source.meta, source.field_lines) == (old.source.meta, old.source.field_lines):
             bodies[old.id] = source
         elif _story_in_place(session, site, old, source):

@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -27,7 +27,7 @@ from pydantic_core import ErrorDetails
 
 from .blocks import BLOCK_TYPES, Block, HeroBlock, field_name, known_fields, without_tags
 from .errors import SiteError, closest, did_you_mean
-from .fields import AUDIENCES, DanishBool, IsoDate, ShortPath, Slug, SlugOfName, Text
+from .fields import AUDIENCES, Audience, DanishBool, IsoDate, ShortPath, Slug, SlugOfName, Text
 from .fields import as_list as _as_list
 from .yamlfile import ParsedYaml, without_thousands_separator
 
@@ -104,8 +104,8 @@ class Story(_FrontMatter):
     topics: Annotated[list[SlugOfName], BeforeValidator(_as_list)] = Field(
         default_factory=list, description="Topics such as children-capital, business, nature (or their labels)."
     )
-    audience: Annotated[list[Literal["families", "workers", "business"]], BeforeValidator(_as_list)] = Field(
-        default_factory=list, description="Who the story is for: families, workers, business."
+    audience: Annotated[list[Audience], BeforeValidator(_as_list)] = Field(
+        default_factory=list, description="Who the story is for: families, workers, business (or their labels)."
     )
     author: str | None = Field(default=None, description="Who wrote it.")
     translation: DanishBool = Field(
@@ -175,8 +175,8 @@ class Event(_FrontMatter):
     summary: Text = Field(description="One or two sentences shown in lists, calendars and search results.")
     organizer: str | None = Field(default=None, description="Who arranges it, e.g. Billund Kommune.")
     url: HttpUrl | None = Field(default=None, description="A page with more about it or sign-up, https://...")
-    audience: Annotated[list[Literal["families", "workers", "business"]], BeforeValidator(_as_list)] = Field(
-        default_factory=list, description="Who the event is for: families, workers, business."
+    audience: Annotated[list[Audience], BeforeValidator(_as_list)] = Field(
+        default_factory=list, description="Who the event is for: families, workers, business (or their labels)."
     )
     translation: DanishBool = Field(
         default=True, description="false when the event stays in one language on purpose (check does not ask)."

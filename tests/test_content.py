@@ -238,3 +238,18 @@ def test_unquoted_text_cut_short_by_a_comment_is_an_error(site: Site) -> None:
     assert raised.value.errors[0].hint.startswith('put the whole text in double quotes, like "Vi er #1"')
     site.write("content/stories/nummer-et.da.md", story("Vi er #1 i Danmark", extra="author: Anna#Bo\n"))
     site.build()  # quoted, or '#' without a space before it, is text
+
+
+def test_audiences_may_be_written_as_their_labels(site: Site) -> None:
+    site.write("content/stories/havnebad.da.md", story("Nyt havnebad", extra="audience: [familier, Virksomheder]\n"))
+    site.write("content/stories/skolen.da.md", story("Skolen", extra="audience: skilled workers\n"))
+    site.build()
+    assert "Nyt havnebad" in site.read("for/familier/index.html")
+    assert "Nyt havnebad" in site.read("for/virksomheder/index.html")
+    assert "Skolen" in site.read("for/arbejdskraft/index.html")
+    site.write("content/stories/skolen.da.md", story("Skolen", extra="audience: [familie]\n"))
+    with pytest.raises(SiteErrors) as raised:
+        site.build()
+    assert [(e.message, e.hint) for e in raised.value.errors] == [
+        ("audience (item 1): 'familie' is not one of families, workers or business", "did you mean 'families'?")
+    ]

@@ -3,6 +3,9 @@
 The pass gives headings ids, turns links to other `.md` files into page URLs, hands
 images to the image step and expands short codes. It returns the HTML together with
 the headings, links and images it found, each with its line in the source file.
+
+Nothing an editor wrote is lost without a message: `lostmarkup.py` reports raw HTML that the
+allow-list removes and links or images that CommonMark leaves as text.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from cmarkgfm.cmark import Options
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .errors import FixableError, FixableWarning, SiteError
+from .lostmarkup import AllowList, is_relative, report_removed_html, report_unlinked
 from .shortcodes import ShortcodeContext, expand, parse_shortcode
 from .text import slugify
 
@@ -34,6 +38,7 @@ _ATTRIBUTES = {
     "td": {"align", "colspan", "rowspan"},
     "ol": {"start"},
 }
+ALLOWED = AllowList(_TAGS, _ATTRIBUTES)
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _REFUSED_URL = re.compile(
     r"(?:\]\(\s*<?|\b(?:href|src)\s*=\s*[\"']?)\s*((?:javascript|vbscript|data|file)\s*:)", re.IGNORECASE
@@ -122,6 +127,7 @@ def render_markdown(
     shortcode_context: ShortcodeContext | None = None,
 ) -> RenderedMarkdown:
     """Render one body; `first_line` is the line of the file where the body starts."""
+    raw = ""
     if "<" in text:  # raw HTML is possible: let it through cmark, then clean it to the allow-list
         raw = cmarkgfm.markdown_to_html_with_extensions(text, options=_RAW_HTML_OPTIONS, extensions=_EXTENSIONS)
         clean = nh3.clean(raw, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES, link_rel=None)
@@ -133,6 +139,9 @@ def render_markdown(
         return RenderedMarkdown("")
     state = _Pass(path, first_line, resolve_link, resolve_image, text, shortcodes=shortcode_context)
     _refuse_dangerous_urls(text, state)
+    report_removed_html(raw, state, ALLOWED)
+    if "](" in clean:  # a link or image that cmark did not take is left on the page as text
+        report_unlinked(body, state)
     for node in body.css("p"):
         _shortcode(node, state)
     for node in body.css("h1, h2, h3, h4, h5, h6"):
@@ -216,14 +225,10 @@ def _heading(node: LexborNode, state: _Pass) -> None:
     state.headings.append(Heading(level, text, anchor))
 
 
-def _is_relative(url: str) -> bool:
-    return bool(url) and ":" not in url.split("/", 1)[0] and not url.startswith(("/", "#", "?"))
-
-
 def _link(node: LexborNode, state: _Pass) -> None:
     href = node.attributes.get("href") or ""
     target = href.split("#", 1)[0].split("?", 1)[0]
-    if _is_relative(href) and target.lower().endswith(".md"):
+    if is_relative(href) and target.lower().endswith(".md"):
         written = unquote(href)
         try:
             href = state.resolve_link(written)
@@ -250,7 +255,7 @@ def _image(node: LexborNode, state: _Pass) -> None:
         state.error(
             node, f"the image '{src}' has no alt text", "describe what it shows: ![Børn leger på torvet](billede.jpg)"
         )
-    if not _is_relative(src):
+    if not is_relative(src):
         node.attrs["loading"] = "lazy"
         state.images.append(Reference(src, state.line(node)))
         return

@@ -181,3 +181,147 @@ def test_words_like_data_in_text_are_fine() -> None:
 def test_shortcode_inside_text_must_stand_alone() -> None:
     result = render('Se her {{< figure src="a.jpg" alt="x" >}}\n', first_line=3)
     assert [(e.line, e.message) for e in result.errors] == [(3, "a short code must stand alone in its paragraph")]
+
+
+def test_image_with_a_space_in_its_address_is_an_error_on_its_own_line() -> None:
+    text = (
+        "Første afsnit.\n\n## Legepladsen\n\nAndet afsnit, der fortsætter\n"
+        "med billedet ![Børn på legepladsen](billeder/børn på legeplads.jpg) her.\n"
+    )
+    result = render(text, first_line=8)
+    assert [str(e) for e in result.errors] == [
+        "x.da.md:13: the image 'billeder/børn på legeplads.jpg' appears as plain text, because its address has "
+        "a space; write the address in angle brackets: ![Børn på legepladsen](<billeder/børn på legeplads.jpg>), "
+        "or rename the file with - instead of spaces"
+    ]
+
+
+def test_md_link_with_a_space_names_the_file_name_to_write() -> None:
+    result = render("Tekst\n\n- punkt\n- se [læs mere](../towns/sønder omme.da.md#fakta)\n", first_line=5)
+    assert [str(e) for e in result.errors] == [
+        "x.da.md:8: the link '../towns/sønder omme.da.md#fakta' appears as plain text, because its address has "
+        "a space; file names have no spaces: write [læs mere](../towns/soender-omme.da.md#fakta)"
+    ]
+    fixed = render("Tekst\n\n- punkt\n- se [læs mere](../towns/soender-omme.da.md#fakta)\n")
+    assert fixed.errors == () and fixed.resolved[0][0] == "../towns/soender-omme.da.md#fakta"
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("[kort](https://example.dk/kort over byen)", "https://example.dk/kort over byen"),  # cut by the autolink
+        ("![Foto](billeder/foto (1).jpg)", "billeder/foto (1).jpg"),
+        ("| By | Billede |\n|---|---|\n| Vorbasse | ![Kirken](vorbasse kirke.jpg) |", "vorbasse kirke.jpg"),
+        ("> Citat med [et link](side med mellemrum.html)", "side med mellemrum.html"),
+    ],
+)
+def test_links_with_spaces_are_found_everywhere(text: str, address: str) -> None:
+    result = render(f"Tekst\n\n{text}\n", first_line=2)
+    assert [(e.line, e.message.split("'")[1]) for e in result.errors] == [(text.count("\n") + 4, address)]
+
+
+@pytest.mark.parametrize(
+    ("broken", "fixed", "expected"),
+    [
+        (
+            "![Børn på legepladsen](billeder/børn på legeplads.jpg)",
+            "![Børn på legepladsen](<billeder/børn på legeplads.jpg>)",  # the hint's angle brackets
+            '<img src="/media/billeder/børn på legeplads.jpg" alt="Børn på legepladsen" loading="lazy">',
+        ),
+        ("![Foto](billeder/foto (1).jpg)", "![Foto](<billeder/foto (1).jpg>)", 'src="/media/billeder/foto (1).jpg"'),
+        (
+            "[kort](https://x.dk/kort over byen)",
+            "[kort](<https://x.dk/kort over byen>)",
+            'href="https://x.dk/kort%20over%20byen"',
+        ),
+    ],
+)
+def test_the_fix_in_the_hint_works(broken: str, fixed: str, expected: str) -> None:
+    before, after = render(f"{broken}\n"), render(f"{fixed}\n")
+    assert len(before.errors) == 1 and fixed in before.errors[0].hint
+    assert after.errors == () and expected in after.html
+
+
+def test_links_with_spaces_in_code_are_not_reported() -> None:
+    text = (
+        "Skriv ikke `![Børn](billeder/børn leger.jpg)` med mellemrum.\n\n"
+        "```markdown\n![Børn](billeder/børn leger.jpg)\n```\n\n"
+        "    [læs mere](../towns/sønder omme.da.md)\n\n"
+        "Men her: ![Børn](billeder/børn leger.jpg)\n"
+    )
+    result = render(text)
+    assert [(e.line, e.message) for e in result.errors] == [
+        (9, "the image 'billeder/børn leger.jpg' appears as plain text, because its address has a space")
+    ]
+    assert result.warnings == ()
+
+
+def test_embedded_iframe_is_an_error_on_its_line_not_where_code_shows_it() -> None:
+    text = (
+        'Sådan ser en indlejring ud: `<iframe src="https://www.youtube.com/embed/abc"></iframe>`\n\n'
+        '```html\n<iframe src="https://www.youtube.com/embed/abc"></iframe>\n```\n\n'
+        "Se videoen:\n\n"
+        '<iframe src="https://www.youtube.com/embed/abc"></iframe>\n'
+    )
+    result = render(text, first_line=9)
+    assert [str(e) for e in result.errors] == [
+        "x.da.md:17: the HTML tag <iframe> is removed from the page; embedded video, maps and posts are not "
+        "allowed on the site (the visitors' privacy: pages fetch nothing from other services); link to it instead: "
+        "[Se videoen](https://...)"
+    ]
+    assert "<iframe" not in result.html and result.html.count("&lt;iframe") == 2
+
+
+@pytest.mark.parametrize(
+    ("html_text", "error", "message"),
+    [
+        ('<script src="https://example.com/x.js"></script>', True, "the HTML tag <script> is removed from the page"),
+        ('<object data="kort.pdf"></object>', True, "the HTML tag <object> is removed from the page"),
+        ('<embed src="https://maps.example/kort">', True, "the HTML tag <embed> is removed from the page"),
+        (
+            '<form action="https://x.dk">Tilmeld dig</form>',
+            True,
+            "the HTML tag <form> is removed from the page",
+        ),
+        ("<style>p { color: red }</style>", False, "the HTML tag <style> is removed from the page"),
+        ('<p onclick="alert(1)">Klik</p>', True, "the HTML attribute onclick on <p> is removed from the page"),
+        (
+            '<span style="color:red" class="rød">Vigtigt</span>',
+            False,
+            "the HTML attributes style, class on <span> are removed from the page",
+        ),
+        (
+            '<a href="https://x.dk" target="_blank">x</a>',
+            False,
+            "the HTML attribute target on <a> is removed from the page",
+        ),
+        ('<font color="red">Vigtigt</font>', False, "the HTML tag <font> is removed from the page"),
+        ("Skriv til <Navn Efternavn>", False, "the HTML tag <navn> is removed from the page"),
+        (
+            "<details open><summary>Mere</summary>x</details>",
+            False,
+            "the HTML attribute open on <details> is removed from the page",
+        ),
+        ('{{<figure src="a.jpg" alt="Torvet">}}', True, "this short code cannot be read"),
+    ],
+)
+def test_removed_html_is_reported_with_its_line(html_text: str, error: bool, message: str) -> None:
+    result = render(f"Tekst\n\nMere tekst\n\n{html_text}\n", first_line=3)
+    found, other = (result.errors, result.warnings) if error else (result.warnings, result.errors)
+    assert [(p.line, p.message) for p in found] == [(7, message)] and other == ()
+    assert found[0].hint
+
+
+def test_allowed_html_does_not_warn() -> None:
+    text = (
+        '<!-- kortet kommer senere: <iframe src="https://www.google.com/maps/embed?pb=x"></iframe> -->\n\n'
+        '<details><summary>Mere</summary>\n\nTekst med <abbr title="Billund Kommune">BK</abbr>, H<sub>2</sub>O, '
+        'm<sup>2</sup>, <kbd>Ctrl</kbd>, <mark>vigtigt</mark> og <span lang="en">welcome</span>.<br>\n\n</details>\n\n'
+        '<a href="https://billund.dk" title="Kommunen">Kommunen</a> <img src="torv.jpg" alt="Torvet" width="300">\n\n'
+        '<table><tr><th colspan="2">By</th></tr><tr><td>a</td><td>b</td></tr></table>\n\n'
+        "```python\nprint('<script>')\n```\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\n"
+        '<iframe src="https://www.google.com/maps/embed?pb=x"></iframe>\n'
+    )
+    result = render(text)
+    assert [e.line for e in result.errors] == [text.count("\n")]  # only the map, on the last line
+    assert result.warnings == ()

@@ -20,8 +20,8 @@ from urllib.parse import unquote, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from .errors import SiteError
-from .markdown import RenderedMarkdown
+from .errors import SiteError, did_you_mean
+from .markdown import Reference, RenderedMarkdown
 from .model import Entry, Site
 from .schemas import Event, Story
 
@@ -126,7 +126,7 @@ def check_site(
         page = index.file_for(entry.url) or ""
         for reference in (*body.links, *body.images):
             checked.add((page, reference.url))
-            findings.extend(_check_reference(index, entry.source.path, reference.url, reference.line))
+            findings.extend(_check_reference(index, entry.source.path, reference))
             if urlsplit(reference.url).scheme in ("http", "https") and index.file_for(reference.url) is None:
                 external_links[reference.url].append((entry.source.path, reference.line))
     findings.extend(_missing_translations(site))
@@ -147,7 +147,8 @@ def _warning(path: str, line: int, message: str, hint: str = "") -> Finding:
     return Finding("warning", SiteError(path, line, message, hint))
 
 
-def _check_reference(index: OutputIndex, path: str, url: str, line: int) -> Iterable[Finding]:
+def _check_reference(index: OutputIndex, path: str, reference: Reference) -> Iterable[Finding]:
+    url, line = reference.url, reference.line
     if not url or url.startswith(("mailto:", "tel:")):
         return
     if url.startswith("#"):
@@ -161,12 +162,14 @@ def _check_reference(index: OutputIndex, path: str, url: str, line: int) -> Iter
         yield _error(path, line, f"the link '{url}' goes to a page that does not exist", "check the address")
         return
     fragment = urlsplit(url).fragment
-    if fragment and target.endswith(".html") and unquote(fragment) not in index.page(target).ids:
+    if fragment and target.endswith(".html") and unquote(fragment) not in (ids := index.page(target).ids):
+        shown = f"'{reference.written}' ({url})" if reference.written else f"'{url}'"
+        anchors = sorted(f"#{anchor}" for anchor in ids if anchor)
         yield _error(
             path,
             line,
-            f"the link '{url}' goes to an anchor that is not on that page",
-            "check the heading the link points to",
+            f"the link {shown} goes to an anchor that is not on that page",
+            did_you_mean(f"#{unquote(fragment)}", anchors) or "check the heading the link points to",
         )
 
 

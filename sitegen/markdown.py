@@ -63,6 +63,7 @@ class Reference:
 
     url: str
     line: int
+    written: str = ""  # the address as the editor wrote it, when it became another (a .md link's page URL)
 
 
 @dataclass(frozen=True)
@@ -242,6 +243,8 @@ def _link(node: LexborNode, state: _Pass) -> None:
             return
         node.attrs["href"] = href
         state.resolved.append((written, href))
+        state.links.append(Reference(href, state.line(node), written))
+        return
     state.links.append(Reference(href, state.line(node)))
 
 

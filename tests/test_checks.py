@@ -46,14 +46,27 @@ def test_planted_broken_link_anchor_and_image(site: Site) -> None:
         in result
     )
     assert (
-        "error: content/stories/fejl.da.md:13: the link '/historier/havnebad/#forkert-anker' goes to an anchor "
-        "that is not on that page; check the heading the link points to" in result
+        "error: content/stories/fejl.da.md:13: the link 'havnebad.da.md#forkert-anker' (/historier/havnebad/#forkert-anker) "
+        "goes to an anchor that is not on that page; check the heading the link points to" in result
     )
     assert (
         "error: content/stories/fejl.da.md:15: the link '/media/mangler.jpg' goes to a page that does not exist; check the address"
         in result
     )
     assert not any("#fakta" in line for line in result)
+
+
+def test_a_misspelt_anchor_gets_the_heading_it_probably_means(site: Site) -> None:
+    site.write("content/stories/havnebad.da.md", story("Nyt havnebad", body="## Åbningstider\n\nHver dag.\n"))
+    body = "Se [tiderne](havnebad.da.md#aabningstid) og [her](/historier/havnebad/#abningstider).\n"
+    site.write("content/stories/henviser.da.md", story("Henviser", extra="translation: false\n", body=body))
+    result = [line for line in findings(site) if "anchor" in line]
+    assert result == [
+        "error: content/stories/henviser.da.md:9: the link 'havnebad.da.md#aabningstid' (/historier/havnebad/#aabningstid) "
+        "goes to an anchor that is not on that page; did you mean '#aabningstider'?",
+        "error: content/stories/henviser.da.md:9: the link '/historier/havnebad/#abningstider' goes to an anchor "
+        "that is not on that page; did you mean '#aabningstider'?",
+    ]
 
 
 def test_strict_build_fails_on_findings_and_writes_nothing(site: Site) -> None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
-import tempfile
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,7 +15,9 @@ from .blocks import field_name
 from .errors import SiteError, SiteErrors, display_path, raise_if_any
 from .fields import AUDIENCE_ALIASES
 from .schemas import SCHEMAS, FrontMatter, errors_from_validation
+from .sourcecache import read_cache, write_cache
 from .text import slugify
+from .walk import files_below
 from .yamlfile import Location, ParsedYaml, YamlSyntaxError, parse_yaml, without_thousands_separator
 
 MAX_FILE_BYTES = 2_000_000
@@ -85,13 +85,12 @@ def load_sources(
     found = set()
     # a file's language is valid or not by the configured languages, an audience by its labels
     salt = f"{salt}\0{','.join(languages)}\0{sorted(context[AUDIENCE_ALIASES].items())}"
-    previous = _read_cache(cache, salt)
+    previous = read_cache(cache, salt)
     current: dict[str, tuple[tuple[int, int], Source]] = {}
     unread: list[SiteError] = []
-    for path in _content_files(content_dir, root, errors, unread):
-        shown = display_path(path, root)
+    for path, shown, entry in _content_files(content_dir, errors, unread):
         try:
-            stat = path.stat()
+            stat = entry.stat()
             stamp = (stat.st_size, stat.st_mtime_ns)
             hit = previous.get(shown)
             if hit and hit[0] == stamp:  # the same file as last time: the same kind, key and language
@@ -105,10 +104,11 @@ def load_sources(
             sources.append(source)
         except SiteErrors as exc:
             errors.extend(exc.errors)
+        except OSError:  # removed while the folder was read
+            continue
     errors.extend(_duplicate_keys(sources))
-    changed = current.keys() != previous.keys() or any(previous[k][0] != v[0] for k, v in current.items())
-    if cache is not None and changed:
-        _write_cache(cache, salt, current)
+    if cache is not None:
+        write_cache(cache, salt, previous, current)
     ordered = sorted(sources, key=lambda s: (s.kind, s.key, s.lang))
     return LoadedContent(ordered, errors, frozenset(found), tuple(unread))
 
@@ -120,54 +120,27 @@ def load_one(root: Path, path: Path, languages: list[str], audience_aliases: Map
     return _load(path, shown, _identify(path, shown, root / "content", languages), context)
 
 
-def _read_cache(cache: Path | None, salt: str) -> dict[str, tuple[tuple[int, int], Source]]:
-    """The parsed files of the last load; empty when missing, foreign or unreadable."""
-    if cache is None:
-        return {}
-    try:
-        with cache.open("rb") as stream:
-            stored_salt, entries = pickle.load(stream)
-    except Exception:  # any damage to our own cache file just means parsing again
-        return {}
-    return entries if stored_salt == salt and isinstance(entries, dict) else {}
-
-
-def _write_cache(cache: Path, salt: str, entries: dict[str, tuple[tuple[int, int], Source]]) -> None:
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=cache.parent, prefix=".sources-")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump((salt, entries), stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, cache)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _content_files(content_dir: Path, root: Path, errors: list[SiteError], unread: list[SiteError]) -> list[Path]:
-    """Markdown files under content/, refusing links that lead outside the project; documents that look
-    meant as pages but are not Markdown files go to `unread`."""
+def _content_files(
+    content_dir: Path, errors: list[SiteError], unread: list[SiteError]
+) -> list[tuple[Path, str, os.DirEntry[str]]]:
+    """(path, path as shown, directory entry) of the Markdown files under content/, refusing links that
+    lead outside the project; documents that look meant as pages but are not Markdown go to `unread`."""
     if not content_dir.is_dir():
         raise SiteErrors([SiteError("content", 0, "the content folder is missing", "create content/")])
-    project = root.resolve()
-    data_dir = content_dir / DATA_FOLDER
+    project = content_dir.parent.resolve()
     found = []
-    for folder, dirs, files in os.walk(content_dir):
-        dirs.sort()
-        for name in sorted(files):
-            path = Path(folder) / name
-            if not name.lower().endswith(".md"):
-                in_data = Path(folder).is_relative_to(data_dir)
-                if not in_data and (warning := _unread_document(path, display_path(path, root))):
-                    unread.append(warning)
-                continue
-            if path.is_symlink() and not path.resolve().is_relative_to(project):
-                errors.append(
-                    SiteError(display_path(path, root), 0, "is a link to a file outside the project", "copy it in")
-                )
-                continue
-            if path.is_file():
-                found.append(path)
+    for relative, entry in files_below(content_dir, "content/"):
+        path = content_dir / relative[len("content/") :]
+        if not entry.name.lower().endswith(".md"):
+            in_data = relative.startswith(f"content/{DATA_FOLDER}/")
+            if not in_data and (warning := _unread_document(path, relative)):
+                unread.append(warning)
+            continue
+        if entry.is_symlink() and not path.resolve().is_relative_to(project):
+            errors.append(SiteError(relative, 0, "is a link to a file outside the project", "copy it in"))
+            continue
+        if entry.is_file():
+            found.append((path, relative, entry))
     return found
 
 

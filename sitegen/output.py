@@ -46,6 +46,8 @@ class WriteReport:
     written: list[str] = field(default_factory=list)
     unchanged: int = 0
     deleted: list[str] = field(default_factory=list)
+    # with pruning: every file output/ holds now -> (size, modification time), from the walk the pruning made
+    stats: dict[str, tuple[int, int]] | None = None
 
 
 def safe_relative(path: str) -> str:
@@ -79,12 +81,32 @@ def write_output(
         else:
             report.unchanged += 1
     keep = set(files) | set(kept) | {path + TEMP_SUFFIX for path in staged}
-    deletions = _stale_files(out_dir, keep) if prune else []
+    present = files_below(out_dir) if prune else []
+    deletions = [path for path, _entry in present if path not in keep]
     if staged or deletions:
         _commit(out_dir, staged, deletions)
     report.written = staged
     report.deleted = sorted(deletions)
+    if prune:
+        report.stats = _stats_after(out_dir, present, set(staged), set(deletions))
     return report
+
+
+def _stats_after(
+    out_dir: Path, present: list[tuple[str, os.DirEntry[str]]], staged: set[str], deleted: set[str]
+) -> dict[str, tuple[int, int]]:
+    """(size, modification time) of every file in output/ after a commit, without walking it again:
+    the files found before it, less those deleted, with the staged ones in their place."""
+    stats = {}
+    for path, entry in present:
+        if path in deleted or path.endswith(TEMP_SUFFIX):
+            continue
+        stat = os.stat(out_dir / path) if path in staged else entry.stat()
+        stats[path] = (stat.st_size, stat.st_mtime_ns)
+    for path in staged.difference(stats):
+        stat = os.stat(out_dir / path)
+        stats[path] = (stat.st_size, stat.st_mtime_ns)
+    return dict(sorted(stats.items()))
 
 
 def recover(out_dir: Path) -> bool:
@@ -199,11 +221,6 @@ def _apply(out_dir: Path, staged: list[str], deletions: list[str]) -> None:
         with contextlib.suppress(FileNotFoundError, NotADirectoryError):  # gone, or its folder became a file
             (out_dir / path).unlink()
     _remove_empty_folders(out_dir, deletions)
-
-
-def _stale_files(out_dir: Path, keep: set[str]) -> list[str]:
-    """Files in output/ that this build does not produce: old pages, and temp files of a crashed build."""
-    return [path for path, _entry in files_below(out_dir) if path not in keep]
 
 
 def _remove_empty_folders(out_dir: Path, deleted: list[str]) -> None:

@@ -100,7 +100,8 @@ def _build(
     if options.base_url:
         config = config.model_copy(update={"base_url": options.base_url})
     generator = generator_fingerprint()
-    cache = root / ".cache" / "sources.pickle"
+    cache = root / ".cache" / "sources"
+    (root / ".cache" / "sources.pickle").unlink(missing_ok=True)  # the cache's form before it was sharded
     content = load_sources(root, list(config.languages), cache, generator, audience_aliases(config))
     site = assemble_site(config, content, options.build_date or build_date(), options.drafts)
     theme = load_theme(root, config, options.fingerprint)
@@ -222,7 +223,7 @@ def _build(
     if inputs and not findings:  # the last step: the next build with nothing changed can keep this result
         read = (source for record in records.values() for source, *_ in record.images)
         summary = {"pages": len(planned), "files": files_count, "warnings": [asdict(w) for w in warnings]}
-        save_record(options, inputs, extra_stats(options, read), summary)
+        save_record(options, inputs, extra_stats(options, read), summary, report.stats)
     return BuildReport(
         len(planned),
         files_count,

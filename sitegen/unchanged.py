@@ -56,9 +56,13 @@ def inputs_digest(options: BuildOptions) -> str:
     return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def outputs_digest(out_dir: Path) -> str:
-    """A hash of the path, size and modification time of every file in output/."""
-    return hashlib.sha256("\n".join(_listing(out_dir, "")).encode("utf-8", "surrogateescape")).hexdigest()
+def outputs_digest(out_dir: Path, stats: dict[str, tuple[int, int]] | None = None) -> str:
+    """A hash of the path, size and modification time of every file in output/ (`stats`: these, known
+    already, by path in order, as `output.write_output` reports them)."""
+    lines = (
+        _listing(out_dir, "") if stats is None else [f"{path}\t{size}\t{time}" for path, (size, time) in stats.items()]
+    )
+    return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def record_path(options: BuildOptions) -> Path:
@@ -73,14 +77,20 @@ def extra_stats(options: BuildOptions, files: Iterable[str]) -> list[str]:
     return _stat_lines(options.root.resolve(), sorted(outside))
 
 
-def save_record(options: BuildOptions, inputs: str, extra: list[str], summary: dict[str, Any]) -> None:
+def save_record(
+    options: BuildOptions,
+    inputs: str,
+    extra: list[str],
+    summary: dict[str, Any],
+    outputs: dict[str, tuple[int, int]] | None = None,
+) -> None:
     """After a successful build: its inputs (hashed when it started), the other files it read (`extra`,
-    from `extra_stats`), its output and what it reported."""
+    from `extra_stats`), its output (`outputs`: its files' stats, when known) and what it reported."""
     data = {
         "version": RECORD_VERSION,
         "inputs": inputs,
         "extra": extra,
-        "outputs": outputs_digest(options.out_dir),
+        "outputs": outputs_digest(options.out_dir, outputs),
         **summary,
     }
     write_object(record_path(options), data)

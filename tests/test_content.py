@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import os
+import pickle
+import zlib
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sitegen import content
 from sitegen.content import load_sources, split_front_matter
 from sitegen.errors import SiteErrors
 from sitegen.schemas import Story
+from sitegen.sourcecache import SHARDS
 
 from .conftest import Site, story, town
 
@@ -131,9 +135,9 @@ def test_missing_content_folder(tmp_path: Path) -> None:
 
 
 def test_cache_reuses_unchanged_files_and_rereads_changed_ones(site: Site) -> None:
-    cache = site.root / ".cache/sources.pickle"
+    cache = site.root / ".cache/sources"
     first = load_sources(site.root, ["da", "en"], cache, "v1")
-    assert cache.is_file()
+    assert list(cache.glob("*.pickle"))
     path = site.root / "content/stories/skolen.da.md"
     path.write_text(path.read_text().replace("Skolen åbner", "Skolen er åben"))
     second = load_sources(site.root, ["da", "en"], cache, "v1")
@@ -144,11 +148,39 @@ def test_cache_reuses_unchanged_files_and_rereads_changed_ones(site: Site) -> No
 
 
 def test_damaged_or_foreign_cache_is_ignored(site: Site) -> None:
-    cache = site.root / ".cache/sources.pickle"
-    cache.parent.mkdir(parents=True)
-    cache.write_bytes(b"not a pickle")
+    cache = site.root / ".cache/sources"
+    cache.mkdir(parents=True)
+    (cache / "07.pickle").write_bytes(b"not a pickle")
     assert not load_sources(site.root, ["da", "en"], cache, "v1").errors
     assert not load_sources(site.root, ["da", "en"], cache, "v2").errors
+    for shard in cache.glob("*.pickle"):
+        shard.write_bytes(shard.read_bytes()[:20])  # cut short
+    assert len(load_sources(site.root, ["da", "en"], cache, "v2").sources) == len(
+        load_sources(site.root, ["da", "en"]).sources
+    )
+
+
+def test_a_save_rewrites_only_the_cache_shard_of_its_file(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    for index in range(40):
+        site.write(f"content/stories/s{index:02d}.da.md", story(f"Historie {index}"))
+    cache = site.root / ".cache/sources"
+    load_sources(site.root, ["da", "en"], cache, "v1")
+    shards = {path.name: path.stat().st_mtime_ns for path in cache.glob("*.pickle")}
+    assert len(shards) > 10
+    path = site.write("content/stories/s07.da.md", story("Historie 7 igen"))
+    parsed: list[str] = []
+    real = content._load
+    monkeypatch.setattr(content, "_load", lambda *args: parsed.append(args[1]) or real(*args))
+    again = load_sources(site.root, ["da", "en"], cache, "v1")
+    assert parsed == ["content/stories/s07.da.md"]
+    changed = {path.name for path in cache.glob("*.pickle") if path.stat().st_mtime_ns != shards[path.name]}
+    assert changed == {f"{zlib.crc32(b'content/stories/s07.da.md') % SHARDS:02d}.pickle"}
+    assert "Historie 7 igen" in {getattr(s.meta, "title", "") for s in again.sources}
+    path.unlink()
+    load_sources(site.root, ["da", "en"], cache, "v1")
+    assert all(
+        "content/stories/s07.da.md" not in pickle.loads(shard.read_bytes())[1] for shard in cache.glob("*.pickle")
+    )
 
 
 def test_a_story_in_the_pages_folder_gets_one_clear_error(site: Site) -> None:

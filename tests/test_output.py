@@ -13,6 +13,7 @@ from sitegen import output
 from sitegen.errors import SiteErrors
 from sitegen.imaging import _write
 from sitegen.output import CachedFile, write_output
+from sitegen.unchanged import outputs_digest
 
 
 def test_writes_only_what_changed_and_prunes(tmp_path: Path) -> None:
@@ -143,3 +144,22 @@ def test_deleting_files_removes_the_folders_they_leave_empty(tmp_path: Path) -> 
     assert sorted(report.deleted) == ["a/b/c/index.html", "x/index.html"]
     assert not (out / "a/b/c").exists() and not (out / "x").exists()
     assert (out / "a/b/keep.html").is_file() and (out / "empty").is_dir()
+
+
+def test_the_files_after_a_write_are_reported_as_a_walk_would_find_them(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    cached = CachedFile(tmp_path / "card.jpg")
+    cached.write_bytes(b"jpeg")
+    first = write_output(out, {"index.html": b"<p>1</p>", "a/b.html": b"b", "old.html": b"old", "card.jpg": cached})
+    assert first.stats == _walked(out)
+    (out / "a" / "c.html.sitegen-tmp").write_bytes(b"left by a killed build")
+    files = {"index.html": b"<p>2</p>", "a/b.html": b"b", "new/page.html": b"new", "card.jpg": cached}
+    second = write_output(out, files)
+    assert second.stats == _walked(out) and set(second.stats) == set(files)
+    assert outputs_digest(out, second.stats) == outputs_digest(out)
+    assert write_output(out, {"x.html": b"x"}, prune=False).stats is None
+
+
+def _walked(out: Path) -> dict[str, tuple[int, int]]:
+    found = sorted(path for path in out.rglob("*") if path.is_file())
+    return {path.relative_to(out).as_posix(): (path.stat().st_size, path.stat().st_mtime_ns) for path in found}

@@ -51,6 +51,7 @@ PACKAGE = "pagefind-bin-extended"
 INDEX_FORMAT = "1"  # part of the cache key: change it when the options or the tidying below change
 CACHED_BUNDLES = 4  # kept in .cache/search/ (output/ and the preview each use one)
 TIMEOUT_SECONDS = 600
+BACKGROUND_NICENESS = 10  # the preview's indexing gives way to its rebuilds
 INSTALL_HINT = "install the pinned packages (./dev setup), or: .venv/bin/pip install 'pagefind[extended]'"
 
 
@@ -75,8 +76,9 @@ def start_search_index(
 
 def index_folder(site: Path, work: Path) -> IndexRun:
     """Start indexing the pages of a built folder (the preview's) as they are now; `finish()` leaves the
-    bundle in a new folder of `work` (`IndexRun.bundle`), complete or not at all."""
-    return _start_pagefind(work, work / f"bundle-{time.time_ns()}", site, {})
+    bundle in a new folder of `work` (`IndexRun.bundle`), complete or not at all. Pagefind runs at a low
+    priority, so the preview's rebuilds come first."""
+    return _start_pagefind(work, work / f"bundle-{time.time_ns()}", site, {}, background=True)
 
 
 @dataclass
@@ -246,7 +248,9 @@ def _write_new(target: Path, data: bytes, replace: bool) -> None:
     os.replace(temporary, target)
 
 
-def _start_pagefind(cache: Path, bundle: Path, site: Path, pages: dict[str, CachedFile]) -> IndexRun:
+def _start_pagefind(
+    cache: Path, bundle: Path, site: Path, pages: dict[str, CachedFile], background: bool = False
+) -> IndexRun:
     """Start Pagefind on the staged pages (`pages`: those rendered now); its bundle goes to `bundle`
     complete, or not at all."""
     binary = pagefind_binary()
@@ -255,6 +259,9 @@ def _start_pagefind(cache: Path, bundle: Path, site: Path, pages: dict[str, Cach
     # In its own folder, so no pagefind.yml of the project is read; PAGEFIND_* settings are left out too.
     environment = {name: value for name, value in os.environ.items() if not name.startswith("PAGEFIND_")}
     command = [str(binary), "--site", str(site), "--output-path", "bundle", "--quiet"]
+    nice = shutil.which("nice") if background else None
+    if nice:  # the priority every thread of Pagefind's starts with
+        command = [nice, "-n", str(BACKGROUND_NICENESS), *command]
     try:
         with open(work / "pagefind.log", "wb") as log:  # a file, not a pipe: nobody reads while it runs
             process = subprocess.Popen(command, cwd=work, env=environment, stdout=log, stderr=subprocess.STDOUT)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from sitegen import previewsearch
+from sitegen import previewsearch, search
 from sitegen.errors import SiteError, SiteErrors
 from sitegen.previewsearch import SearchRefresher
 
@@ -98,3 +100,19 @@ def test_a_failed_index_keeps_the_old_one_and_the_refresher_goes_on(
         wait_until(lambda: refresher.finished == 2)
     finally:
         refresher.stop()
+
+
+def test_the_preview_indexes_at_a_low_priority(preview: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    commands: list[list[str]] = []
+    real = subprocess.Popen
+
+    def recording(command: list[str], **options: Any) -> Any:
+        commands.append(command)
+        return real(command, **options)
+
+    monkeypatch.setattr(subprocess, "Popen", recording)
+    run = search.index_folder(preview, tmp_path / "work")
+    run.finish()
+    assert (run.bundle / "pagefind-entry.json").is_file()
+    assert Path(commands[0][0]).name == "nice" and commands[0][1:3] == ["-n", "10"]
+    assert Path(commands[0][3]).name.startswith("pagefind")

@@ -174,6 +174,7 @@ def serve(options: argparse.Namespace) -> int:
     from tornado import ioloop
 
     from .cli import build_options, report_errors
+    from .parallel import collection_paused
     from .pipeline import build
     from .previewsearch import SearchRefresher
     from .quick import Session, quick_rebuild
@@ -194,7 +195,7 @@ def serve(options: argparse.Namespace) -> int:
 
     def rebuild(changed: set[Path] | None = None) -> None:
         """A fast re-render of body-only edits when possible, else the full incremental build."""
-        with building:
+        with building, collection_paused():  # see parallel.py: a third of a rebuild went to collections
             rendered = _rebuild(changed)
         if rendered and changed is not None:
             search.request()

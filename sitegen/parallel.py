@@ -5,10 +5,12 @@ The workers inherit the build's read-only state through fork, so nothing large i
 on the way in; only the items and the results cross process boundaries.
 
 A build makes hundreds of thousands of objects that live until it ends (the sources, the site model,
-the contexts). Python's automatic collections walk all of them again and again: about a third of an
-incremental build at 4,000 stories. So no automatic collection runs during a build (they are freed by
-reference counting, and any cycles by the collections after it). A forked worker freezes what it
-inherited, so its own collections never walk (and copy) the parent's memory, and collects what it makes.
+the contexts). Python's automatic collections walk all of them again and again: at 4,000 stories a
+quarter of a cold build's loading and rendering, 7 % of a one-story build, and a third of a build in a
+process that still holds the previous one (the preview). So no automatic collection runs during a
+build (they are freed by reference counting, and any cycles by the collections after it). A forked
+worker freezes what it inherited, so its own collections never walk (and copy) the parent's memory,
+and collects what it makes.
 """
 
 from __future__ import annotations

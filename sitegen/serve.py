@@ -195,7 +195,7 @@ def serve(options: argparse.Namespace) -> int:
 
     def rebuild(changed: set[Path] | None = None) -> None:
         """A fast re-render of body-only edits when possible, else the full incremental build."""
-        with building, collection_paused():  # see parallel.py: a third of a rebuild went to collections
+        with building, collection_paused():  # see parallel.py: collections cost most here
             rendered = _rebuild(changed)
         if rendered and changed is not None:
             search.request()

@@ -25,6 +25,7 @@ import hashlib
 import os
 import posixpath
 import time
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -34,7 +35,7 @@ from markupsafe import escape
 from PIL import features
 
 from .config import Config
-from .errors import FixableError, SiteError
+from .errors import FixableError, SiteError, closest
 from .imaging import (
     CACHE_DIR,
     CARD_QUALITY,
@@ -272,10 +273,37 @@ def resolve_inside(root: Path, source_path: str, reference: str) -> Path:
         raise FixableError(f"'{reference}' points outside the project", "keep images inside content/")
     target = root / relative
     if not target.is_file():
-        raise FixableError(f"'{reference}' does not exist", f"check the name; looked for {relative}")
+        target = _same_name(target) or _missing(reference, relative, target)
     if not target.resolve().is_relative_to(root.resolve()):
         raise FixableError(f"'{reference}' is a link to a file outside the project", "copy the file in")
     return target
+
+
+def _same_name(target: Path) -> Path | None:
+    """The file whose name is the same text written with other code points: 'å' as 'a' and a ring, as
+    macOS may save it, while an editor's Markdown has the one character."""
+    wanted = unicodedata.normalize("NFC", target.name)
+    for name in _names_in(target.parent):
+        if name != target.name and unicodedata.normalize("NFC", name) == wanted:
+            return target.parent / name
+    return None
+
+
+def _missing(reference: str, relative: str, target: Path) -> Path:
+    """Raise the error for a file that is not there, with the name the editor probably meant."""
+    name = closest(target.name, _names_in(target.parent))
+    if name is None:
+        raise FixableError(f"'{reference}' does not exist", f"check the name; looked for {relative}")
+    folder, slash, _ = reference.rpartition("/")
+    case = " (names are case-sensitive)" if name.lower() == target.name.lower() else ""
+    raise FixableError(f"'{reference}' does not exist", f"did you mean '{folder}{slash}{name}'?{case}")
+
+
+def _names_in(folder: Path) -> list[str]:
+    try:
+        return sorted(entry.name for entry in os.scandir(folder) if entry.is_file())
+    except OSError:
+        return []
 
 
 @dataclass

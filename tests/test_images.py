@@ -9,6 +9,7 @@ import io
 import os
 import shutil
 import struct
+import unicodedata
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -516,3 +517,27 @@ def test_cached_files_no_output_publishes_are_removed_when_old(site: Site) -> No
     assert card_b in third  # published nowhere, but recent: kept
     assert (cache / card_c).stat().st_nlink == 2 and "manifest.json" in third
     assert site.build().written == []
+
+
+def test_an_image_name_saved_with_decomposed_letters_is_found(site: Site) -> None:
+    """macOS may save 'bål.jpg' as 'ba' + a combining ring + 'l.jpg'; the Markdown has the one letter."""
+    site.write("content/stories/images/" + unicodedata.normalize("NFD", "bål.jpg"), jpeg((600, 400)))
+    site.write("content/stories/baal.da.md", story("Bål", body="![Bål ved åen](images/bål.jpg)"))
+    site.build()
+    assert pictures(site.read("historier/baal/index.html"))
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ("images/Havnebad.JPG", "did you mean 'images/havnebad.jpg'? (names are case-sensitive)"),
+        ("images/havnbad.jpg", "did you mean 'images/havnebad.jpg'?"),
+        ("images/torvet.jpg", "check the name; looked for content/stories/images/torvet.jpg"),
+    ],
+)
+def test_a_missing_image_names_the_file_probably_meant(site: Site, written: str, hint: str) -> None:
+    site.write("content/stories/images/havnebad.jpg", jpeg((600, 400)))
+    site.write("content/stories/bad.da.md", story("Bad", body=f"![Havnebadet]({written})"))
+    with pytest.raises(SiteErrors) as caught:
+        site.build()
+    assert [(e.message, e.hint) for e in caught.value.errors] == [(f"'{written}' does not exist", hint)]

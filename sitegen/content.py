@@ -78,13 +78,13 @@ def load_sources(
     (by the same generator, `salt`) are taken from it instead of being parsed again.
     `audience_aliases`: audience labels (as slugs) -> keys, from config.yaml (`model.audience_aliases`).
     """
-    context = {AUDIENCE_ALIASES: dict(audience_aliases or {})}
+    aliases = dict(audience_aliases or {})
     content_dir = root / "content"
     errors: list[SiteError] = []
     sources: list[Source] = []
     found = set()
     # a file's language is valid or not by the configured languages, an audience by its labels
-    salt = f"{salt}\0{','.join(languages)}\0{sorted(context[AUDIENCE_ALIASES].items())}"
+    salt = f"{salt}\0{','.join(languages)}\0{sorted(aliases.items())}"
     previous = read_cache(cache, salt)
     current: dict[str, tuple[tuple[int, int], Source]] = {}
     unread: list[SiteError] = []
@@ -99,7 +99,7 @@ def load_sources(
             else:
                 identity = _identify(path, shown, content_dir, languages)
                 found.add(identity)
-                source = _load(path, shown, identity, context)
+                source = _load(path, shown, identity, aliases)
             current[shown] = (stamp, source)
             sources.append(source)
         except SiteErrors as exc:
@@ -116,8 +116,7 @@ def load_sources(
 def load_one(root: Path, path: Path, languages: list[str], audience_aliases: Mapping[str, str] | None = None) -> Source:
     """One content file, parsed and validated (raises SiteErrors naming its problems)."""
     shown = display_path(path, root)
-    context = {AUDIENCE_ALIASES: dict(audience_aliases or {})}
-    return _load(path, shown, _identify(path, shown, root / "content", languages), context)
+    return _load(path, shown, _identify(path, shown, root / "content", languages), audience_aliases or {})
 
 
 def _content_files(
@@ -164,7 +163,7 @@ def _unread_document(path: Path, shown: str) -> SiteError | None:
     return None
 
 
-def _load(path: Path, shown: str, identity: tuple[str, str, str], context: Mapping[str, object]) -> Source:
+def _load(path: Path, shown: str, identity: tuple[str, str, str], audience_aliases: Mapping[str, str]) -> Source:
     kind, key, lang = identity
     split = split_front_matter(_read_text(path, shown), shown)
     try:
@@ -179,7 +178,7 @@ def _load(path: Path, shown: str, identity: tuple[str, str, str], context: Mappi
     if not isinstance(data, dict):
         raise SiteErrors([SiteError(shown, 2, "the front matter must be fields like 'title: ...'", START_HINT)])
     try:
-        meta = SCHEMAS[kind].model_validate(data, context=context)
+        meta = SCHEMAS[kind].model_validate(data, context={AUDIENCE_ALIASES: audience_aliases})
     except ValidationError as exc:
         has_foreign_fields = any(error["type"] == "extra_forbidden" for error in exc.errors())
         other = _kind_that_fits(data, kind) if has_foreign_fields else None

@@ -31,7 +31,7 @@ def _iso_date(value: Any) -> Any:
 def _audience_key(value: Any, info: ValidationInfo) -> Any:
     """`familier` or `Skilled workers` means that audience: its labels in config.yaml, as slugs, are
     given as the validation context (`AUDIENCE_ALIASES`) by whoever loads the content."""
-    aliases = (info.context or {}).get(AUDIENCE_ALIASES) if isinstance(info.context, dict) else None
+    aliases = info.context.get(AUDIENCE_ALIASES) if isinstance(info.context, dict) else None
     return aliases.get(slugify(value), value) if aliases and isinstance(value, str) else value
 
 

@@ -46,7 +46,6 @@ def test_workers_freeze_what_they_inherit_and_collect_what_they_make() -> None:
     inherited = [[] for _ in range(1000)]  # objects the parent holds when the workers are forked
     with collection_paused(), fork_pool(2) as pool:
         answers = list(pool.map(_collector_in_worker, range(4)))
-    assert inherited
     assert all(enabled for enabled, _ in answers)
     assert all(frozen > len(inherited) for _, frozen in answers)
     assert gc.get_freeze_count() == 0  # the parent froze nothing
